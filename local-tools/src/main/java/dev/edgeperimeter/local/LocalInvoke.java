@@ -1,0 +1,260 @@
+package dev.edgeperimeter.local;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.edgeperimeter.local.runtime.LambdaRuntimeShim;
+import dev.edgeperimeter.shared.json.JsonLimits;
+import dev.edgeperimeter.testsupport.SamTemplate;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Docker-free {@code sam local invoke}: runs a function of {@code template.yaml} with a sample
+ * event, in a fresh JVM (a cold start, as in a new Lambda sandbox), from the function's deployable
+ * layout, with the {@code Handler}, {@code Timeout}, {@code MemorySize} and {@code Environment}
+ * (Globals, then the function's own, parameter defaults and overrides applied) that the template
+ * gives it. The response JSON is printed on stdout and the function's logs on stderr.
+ *
+ * <pre>
+ * bin/local-invoke AuthorizerFunction -e events/authorizer/rest-request.json [-n env.json]
+ *                  [--parameter-overrides "AuthMode=edge EdgeAudience=orders-api"] [-t template.yaml]
+ * </pre>
+ *
+ * <p>{@code -n} takes SAM's env-vars format: {@code {"Parameters": {...}, "<LogicalId>": {...}}};
+ * as with SAM, only variables the template declares for the function are overridden. AWS
+ * credentials, region and {@code AWS_ENDPOINT_URL} come from this process's environment.
+ */
+public final class LocalInvoke {
+
+  /** What to invoke. */
+  public record Request(
+      String logicalId,
+      Path eventFile,
+      Map<String, Map<String, String>> envVars,
+      Map<String, String> parameterOverrides,
+      Map<String, String> processEnv) {
+  }
+
+  /** What came back: the response (or Lambda's error document) and the logs. */
+  public record Result(int exitCode, String response, String logs) {
+    public boolean failed() {
+      return exitCode != 0;
+    }
+  }
+
+  private static final List<String> PASSED_THROUGH = List.of(
+      "PATH", "HOME", "TMPDIR", "LANG",
+      "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION",
+      "AWS_ENDPOINT_URL");
+
+  private final Path projectDir;
+  private final SamTemplate template;
+
+  public LocalInvoke(Path projectDir, SamTemplate template) {
+    this.projectDir = projectDir;
+    this.template = template;
+  }
+
+  public static LocalInvoke forProject() {
+    Path templatePath = SamTemplate.locate();
+    return new LocalInvoke(templatePath.getParent(), SamTemplate.load(templatePath));
+  }
+
+  /** The environment the function gets: the template's, overridden as SAM would, plus Lambda's own. */
+  public Map<String, String> functionEnvironment(Request request) {
+    String id = request.logicalId();
+    if (!"AWS::Serverless::Function".equals(template.type(id))) {
+      throw new IllegalArgumentException(id + " is not an AWS::Serverless::Function");
+    }
+    SamTemplate.Resolver resolver = template.resolver(request.parameterOverrides(), LocalNames.physicalNames(template));
+    Map<String, String> declared = template.functionEnvironment(id, resolver);
+    Map<String, String> env = new LinkedHashMap<>();
+    PASSED_THROUGH.forEach(name -> {
+      String value = request.processEnv().get(name);
+      if (value != null) {
+        env.put(name, value);
+      }
+    });
+    env.putIfAbsent("AWS_REGION", "us-east-1");
+    env.putAll(declared);
+    for (String scope : List.of("Parameters", id)) {
+      request.envVars().getOrDefault(scope, Map.of()).forEach((name, value) -> {
+        if (declared.containsKey(name)) {
+          env.put(name, value);
+        } else {
+          System.err.println("local-invoke: " + name + " is not declared for " + id + " in the template; ignored (as SAM does)");
+        }
+      });
+    }
+    env.put("AWS_LAMBDA_FUNCTION_NAME", LocalNames.functionName(id));
+    env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+    env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memoryMb(id)));
+    env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + LocalNames.functionName(id));
+    env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
+    env.put("_HANDLER", handler(id));
+    return env;
+  }
+
+  public String handler(String logicalId) {
+    return String.valueOf(template.functionProperty(logicalId, "Handler")
+        .orElseThrow(() -> new IllegalArgumentException(logicalId + " has no Handler")));
+  }
+
+  int memoryMb(String logicalId) {
+    return ((Number) template.functionProperty(logicalId, "MemorySize").orElse(128)).intValue();
+  }
+
+  int timeoutSeconds(String logicalId) {
+    return ((Number) template.functionProperty(logicalId, "Timeout").orElse(3)).intValue();
+  }
+
+  /** Invokes the function once in a new JVM and waits for it (at most its Timeout plus JVM start). */
+  public Result invoke(Request request) throws IOException, InterruptedException {
+    String id = request.logicalId();
+    Path layout = FunctionArtifact.layout(projectDir, id);
+    String classPath = String.join(File.pathSeparator,
+        layout.toString(),
+        layout.resolve("lib").toString() + File.separator + "*",
+        codeSource(LambdaRuntimeShim.class),
+        codeSource(com.amazonaws.services.lambda.runtime.serialization.PojoSerializer.class));
+    Map<String, String> env = functionEnvironment(request);
+    env.put("LAMBDA_TASK_ROOT", layout.toString());
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(java, "-cp", classPath, LambdaRuntimeShim.class.getName(),
+        handler(id), request.eventFile().toAbsolutePath().toString(), LocalNames.functionName(id),
+        String.valueOf(timeoutSeconds(id)), String.valueOf(memoryMb(id))));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(layout.toFile());
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    CompletableFuture<String> stdout = drain(process.getInputStream());
+    CompletableFuture<String> stderr = drain(process.getErrorStream());
+    if (!process.waitFor(timeoutSeconds(id) + 60L, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      return new Result(124, "{\"errorMessage\":\"Task timed out\",\"errorType\":\"Timeout\"}", stderr.join());
+    }
+    return new Result(process.exitValue(), stdout.join().strip(), stderr.join());
+  }
+
+  private static CompletableFuture<String> drain(InputStream stream) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (stream) {
+        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return "";
+      }
+    });
+  }
+
+  private static String codeSource(Class<?> type) {
+    try {
+      return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Reads SAM's env-vars file: {@code {"Parameters": {"K": "v"}, "<LogicalId>": {"K": "v"}}}. */
+  public static Map<String, Map<String, String>> readEnvVars(Path file) throws IOException {
+    Map<String, Map<String, String>> scopes = new LinkedHashMap<>();
+    try (JsonParser p = JsonLimits.FACTORY.createParser(Files.readAllBytes(file))) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException(file + ": expected a JSON object of objects");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String scope = p.currentName();
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          throw new IOException(file + ": \"" + scope + "\" must be an object of variables");
+        }
+        Map<String, String> vars = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          JsonToken value = p.nextToken();
+          if (value.isStructStart()) {
+            throw new IOException(file + ": " + scope + "." + name + " must be a string, number or boolean");
+          }
+          vars.put(name, value == JsonToken.VALUE_NULL ? "" : p.getText());
+        }
+        scopes.put(scope, vars);
+      }
+    }
+    return scopes;
+  }
+
+  /** SAM's {@code --parameter-overrides}: {@code K=V K2=V2} or {@code ParameterKey=K,ParameterValue=V}. */
+  public static Map<String, String> parseParameterOverrides(String text) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (text == null || text.isBlank()) {
+      return out;
+    }
+    for (String token : text.trim().split("\\s+")) {
+      if (token.startsWith("ParameterKey=")) {
+        String[] kv = token.split(",", 2);
+        out.put(kv[0].substring("ParameterKey=".length()), kv[1].substring("ParameterValue=".length()));
+      } else {
+        int eq = token.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException("parameter override '" + token + "' is not Name=Value");
+        }
+        out.put(token.substring(0, eq), token.substring(eq + 1));
+      }
+    }
+    return out;
+  }
+
+  public static void main(String[] args) throws Exception {
+    String logicalId = null;
+    Path event = null;
+    Path envVars = null;
+    Path templatePath = null;
+    String overrides = "";
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "-e", "--event" -> event = Path.of(args[++i]);
+        case "-n", "--env-vars" -> envVars = Path.of(args[++i]);
+        case "-t", "--template" -> templatePath = Path.of(args[++i]);
+        case "--parameter-overrides" -> overrides = args[++i];
+        case "-h", "--help" -> {
+          usage();
+          return;
+        }
+        default -> {
+          if (args[i].startsWith("-") || logicalId != null) {
+            usage();
+            System.exit(2);
+          }
+          logicalId = args[i];
+        }
+      }
+    }
+    if (logicalId == null || event == null) {
+      usage();
+      System.exit(2);
+    }
+    Path tpl = templatePath != null ? templatePath.toAbsolutePath() : SamTemplate.locate();
+    LocalInvoke invoker = new LocalInvoke(tpl.getParent(), SamTemplate.load(tpl));
+    Result result = invoker.invoke(new Request(logicalId, event,
+        envVars == null ? Map.of() : readEnvVars(envVars), parseParameterOverrides(overrides), System.getenv()));
+    System.err.print(result.logs());
+    System.out.println(result.response());
+    System.exit(result.exitCode());
+  }
+
+  private static void usage() {
+    System.err.println("""
+        usage: local-invoke <FunctionLogicalId> -e <event.json> [-n <env-vars.json>]
+                            [--parameter-overrides "Name=Value ..."] [-t template.yaml]
+        Runs the function like `sam local invoke`, without Docker: response on stdout, logs on stderr.
+        Exit code 0 on a response, 1 when the function raised an error (its error JSON is printed).""");
+  }
+}

@@ -1,0 +1,53 @@
+package dev.edgeperimeter.shared.keys;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/** Reads a key set from the DynamoDB key table (contract section 1). Material stays encrypted. */
+public final class KeyStore {
+  private final DynamoDbClient dynamo;
+  private final String tableName;
+
+  public KeyStore(DynamoDbClient dynamo, String tableName) {
+    this.dynamo = dynamo;
+    this.tableName = tableName;
+  }
+
+  public String tableName() {
+    return tableName;
+  }
+
+  public DynamoDbClient dynamo() {
+    return dynamo;
+  }
+
+  /** Every well-formed key row of {@code keySet}, strongly consistent, in sort-key order. */
+  public List<KeyRecord> load(String keySet) {
+    List<KeyRecord> keys = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      QueryRequest.Builder request = QueryRequest.builder()
+          .tableName(tableName)
+          .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+          .expressionAttributeNames(Map.of("#pk", KeyTable.PK, "#sk", KeyTable.SK))
+          .expressionAttributeValues(Map.of(
+              ":pk", KeyTable.s(KeyTable.partitionKey(keySet)),
+              ":prefix", KeyTable.s("KEY#")))
+          .consistentRead(true);
+      if (start != null) {
+        request.exclusiveStartKey(start);
+      }
+      QueryResponse page = dynamo.query(request.build());
+      for (Map<String, AttributeValue> item : page.items()) {
+        KeyTable.fromItem(keySet, item).ifPresent(keys::add);
+      }
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    return keys;
+  }
+}
