@@ -121,6 +121,27 @@ public final class LocalInvoke {
   /** Invokes the function once in a new JVM and waits for it (at most its Timeout plus JVM start). */
   public Result invoke(Request request) throws IOException, InterruptedException {
     String id = request.logicalId();
+    Process process = sandbox(request, request.eventFile().toAbsolutePath().toString()).start();
+    CompletableFuture<String> stdout = drain(process.getInputStream());
+    CompletableFuture<String> stderr = drain(process.getErrorStream());
+    if (!process.waitFor(timeoutSeconds(id) + 60L, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      return new Result(124, "{\"errorMessage\":\"Task timed out\",\"errorType\":\"Timeout\"}", stderr.join());
+    }
+    return new Result(process.exitValue(), stdout.join().strip(), stderr.join());
+  }
+
+  /**
+   * A warm sandbox of the function: a JVM that keeps one handler instance and serves invocations
+   * framed on its stdin/stdout (see {@link LambdaRuntimeShim}); {@code request.eventFile()} is
+   * ignored. The local API gateway keeps one per function, as Lambda keeps a warm environment.
+   */
+  public ProcessBuilder warmSandbox(Request request) {
+    return sandbox(request, "--serve");
+  }
+
+  private ProcessBuilder sandbox(Request request, String eventArgument) {
+    String id = request.logicalId();
     Path layout = FunctionArtifact.layout(projectDir, id);
     String classPath = String.join(File.pathSeparator,
         layout.toString(),
@@ -131,19 +152,12 @@ public final class LocalInvoke {
     env.put("LAMBDA_TASK_ROOT", layout.toString());
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-cp", classPath, LambdaRuntimeShim.class.getName(),
-        handler(id), request.eventFile().toAbsolutePath().toString(), LocalNames.functionName(id),
+        handler(id), eventArgument, LocalNames.functionName(id),
         String.valueOf(timeoutSeconds(id)), String.valueOf(memoryMb(id))));
     ProcessBuilder builder = new ProcessBuilder(command).directory(layout.toFile());
     builder.environment().clear();
     builder.environment().putAll(env);
-    Process process = builder.start();
-    CompletableFuture<String> stdout = drain(process.getInputStream());
-    CompletableFuture<String> stderr = drain(process.getErrorStream());
-    if (!process.waitFor(timeoutSeconds(id) + 60L, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      return new Result(124, "{\"errorMessage\":\"Task timed out\",\"errorType\":\"Timeout\"}", stderr.join());
-    }
-    return new Result(process.exitValue(), stdout.join().strip(), stderr.join());
+    return builder;
   }
 
   private static CompletableFuture<String> drain(InputStream stream) {

@@ -30,6 +30,11 @@ import java.nio.file.Path;
  *
  * <p>Arguments: {@code <Class::method> <event-file> <function-name> <timeout-seconds> <memory-mb>}.
  * Exit code 0 after a response, 1 when the handler raised (its error JSON is still printed).
+ *
+ * <p>With {@code --serve} in place of the event file the JVM stays up as a warm sandbox: it
+ * reads invocations from stdin and writes results to stdout, each a frame
+ * {@code <length>\n<bytes>} (results: {@code <ok|error> <length>\n<bytes>}), reusing the one
+ * handler instance, as Lambda reuses a warm execution environment. The local stack uses it.
  */
 public final class LambdaRuntimeShim {
   private LambdaRuntimeShim() {
@@ -40,6 +45,10 @@ public final class LambdaRuntimeShim {
         StandardCharsets.UTF_8);
     System.setOut(System.err);
     String handler = args[0];
+    if ("--serve".equals(args[1])) {
+      serve(handler, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), responseOut);
+      return;
+    }
     byte[] event = Files.readAllBytes(Path.of(args[1]));
     LocalContext context = new LocalContext(args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
     try {
@@ -56,11 +65,60 @@ public final class LambdaRuntimeShim {
     }
   }
 
-  static byte[] invoke(String handler, byte[] event, Context context) throws Exception {
+  private static void serve(String handler, String functionName, int timeoutSeconds, int memoryMb,
+      PrintStream responseOut) throws Exception {
+    java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(System.in));
+    Object instance = null;
+    while (true) {
+      String header = readLine(in);
+      if (header == null) {
+        return;
+      }
+      byte[] event = in.readNBytes(Integer.parseInt(header.trim()));
+      LocalContext context = new LocalContext(functionName, timeoutSeconds, memoryMb);
+      byte[] result;
+      String status;
+      try {
+        if (instance == null) {
+          instance = newHandler(handler);
+        }
+        result = invoke(instance, event, context);
+        status = "ok";
+      } catch (Throwable error) {
+        Throwable cause = error instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : error;
+        result = errorJson(cause).getBytes(StandardCharsets.UTF_8);
+        status = "error";
+      }
+      responseOut.print(status + " " + result.length + "\n");
+      responseOut.write(result);
+      responseOut.flush();
+    }
+  }
+
+  private static String readLine(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder line = new StringBuilder();
+    int c;
+    while ((c = in.read()) != -1 && c != '\n') {
+      line.append((char) c);
+    }
+    return c == -1 && line.length() == 0 ? null : line.toString();
+  }
+
+  static Object newHandler(String handler) throws Exception {
     String className = handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler;
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     Class<?> type = Class.forName(className, true, loader);
-    Object instance = type.getDeclaredConstructor().newInstance();
+    return type.getDeclaredConstructor().newInstance();
+  }
+
+  static byte[] invoke(String handler, byte[] event, Context context) throws Exception {
+    return invoke(newHandler(handler), event, context);
+  }
+
+  static byte[] invoke(Object instance, byte[] event, Context context) throws Exception {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    Class<?> type = instance.getClass();
+    String className = type.getName();
     if (instance instanceof RequestStreamHandler streamHandler) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       streamHandler.handleRequest(new ByteArrayInputStream(event), out, context);
