@@ -29,7 +29,7 @@ public final class MotoExtension implements ParameterResolver {
   }
 
   /** Lets the root store stop the server when the test run ends. */
-  private record ClosingServer(MotoServer server) implements ExtensionContext.Store.CloseableResource {
+  private record ClosingServer(MotoServer server) implements AutoCloseable {
     @Override
     public void close() {
       server.close();

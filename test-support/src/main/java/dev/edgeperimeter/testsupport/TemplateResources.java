@@ -92,7 +92,7 @@ public final class TemplateResources {
   /** Creates the log group {@code logicalId} as {@code name} with the template's retention. */
   public String createLogGroup(String logicalId, String name) {
     require(logicalId, "AWS::Logs::LogGroup");
-    Object retention = template.properties(logicalId).get("RetentionInDays");
+    Object retention = template.resolver(Map.of(), Map.of()).evaluate(template.properties(logicalId).get("RetentionInDays"));
     try (CloudWatchLogsClient logs = clients.configure(CloudWatchLogsClient.builder())
         .httpClient(clients.httpClient()).build()) {
       try {
@@ -100,8 +100,9 @@ public final class TemplateResources {
       } catch (ResourceAlreadyExistsException exists) {
         return name;
       }
-      if (retention instanceof Number days) {
-        logs.putRetentionPolicy(r -> r.logGroupName(name).retentionInDays(days.intValue()));
+      if (retention != null) {
+        int days = Integer.parseInt(String.valueOf(retention));
+        logs.putRetentionPolicy(r -> r.logGroupName(name).retentionInDays(days));
       }
     }
     return name;
