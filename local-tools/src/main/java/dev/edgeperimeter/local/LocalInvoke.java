@@ -28,7 +28,11 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * bin/local-invoke AuthorizerFunction -e events/authorizer/rest-request.json [-n env.json]
  *                  [--parameter-overrides "AuthMode=edge EdgeAudience=orders-api"] [-t template.yaml]
+ *                  [--handler dev.edgeperimeter.authorizer.RestTokenAuthorizerHandler::handleRequest]
  * </pre>
+ *
+ * <p>{@code --handler} (not in SAM) runs another handler of the same artifact, such as the TOKEN or
+ * HTTP API authorizer; with SAM, change the function's {@code Handler} in the template instead.
  *
  * <p>{@code -n} takes SAM's env-vars format: {@code {"Parameters": {...}, "<LogicalId>": {...}}};
  * as with SAM, only variables the template declares for the function are overridden. AWS
@@ -42,7 +46,22 @@ public final class LocalInvoke {
       Path eventFile,
       Map<String, Map<String, String>> envVars,
       Map<String, String> parameterOverrides,
-      Map<String, String> processEnv) {
+      Map<String, String> processEnv,
+      String handlerOverride) {
+
+    public Request(String logicalId, Path eventFile, Map<String, Map<String, String>> envVars,
+        Map<String, String> parameterOverrides, Map<String, String> processEnv) {
+      this(logicalId, eventFile, envVars, parameterOverrides, processEnv, null);
+    }
+
+    /** The same request with another handler of the same artifact (e.g. the TOKEN authorizer). */
+    public Request withHandler(String handler) {
+      return new Request(logicalId, eventFile, envVars, parameterOverrides, processEnv, handler);
+    }
+
+    public Request withEvent(Path event) {
+      return new Request(logicalId, event, envVars, parameterOverrides, processEnv, handlerOverride);
+    }
   }
 
   /** What came back: the response (or Lambda's error document) and the logs. */
@@ -101,7 +120,7 @@ public final class LocalInvoke {
     env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memoryMb(id)));
     env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + LocalNames.functionName(id));
     env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
-    env.put("_HANDLER", handler(id));
+    env.put("_HANDLER", request.handlerOverride() != null ? request.handlerOverride() : handler(id));
     return env;
   }
 
@@ -152,7 +171,8 @@ public final class LocalInvoke {
     env.put("LAMBDA_TASK_ROOT", layout.toString());
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-cp", classPath, LambdaRuntimeShim.class.getName(),
-        handler(id), eventArgument, LocalNames.functionName(id),
+        request.handlerOverride() != null ? request.handlerOverride() : handler(id), eventArgument,
+        LocalNames.functionName(id),
         String.valueOf(timeoutSeconds(id)), String.valueOf(memoryMb(id))));
     ProcessBuilder builder = new ProcessBuilder(command).directory(layout.toFile());
     builder.environment().clear();
@@ -232,12 +252,14 @@ public final class LocalInvoke {
     Path envVars = null;
     Path templatePath = null;
     String overrides = "";
+    String handlerOverride = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "-e", "--event" -> event = Path.of(args[++i]);
         case "-n", "--env-vars" -> envVars = Path.of(args[++i]);
         case "-t", "--template" -> templatePath = Path.of(args[++i]);
         case "--parameter-overrides" -> overrides = args[++i];
+        case "--handler" -> handlerOverride = args[++i];
         case "-h", "--help" -> {
           usage();
           return;
@@ -258,7 +280,8 @@ public final class LocalInvoke {
     Path tpl = templatePath != null ? templatePath.toAbsolutePath() : SamTemplate.locate();
     LocalInvoke invoker = new LocalInvoke(tpl.getParent(), SamTemplate.load(tpl));
     Result result = invoker.invoke(new Request(logicalId, event,
-        envVars == null ? Map.of() : readEnvVars(envVars), parseParameterOverrides(overrides), System.getenv()));
+        envVars == null ? Map.of() : readEnvVars(envVars), parseParameterOverrides(overrides), System.getenv(),
+        handlerOverride));
     System.err.print(result.logs());
     System.out.println(result.response());
     System.exit(result.exitCode());
@@ -268,6 +291,7 @@ public final class LocalInvoke {
     System.err.println("""
         usage: local-invoke <FunctionLogicalId> -e <event.json> [-n <env-vars.json>]
                             [--parameter-overrides "Name=Value ..."] [-t template.yaml]
+                            [--handler Class::method]
         Runs the function like `sam local invoke`, without Docker: response on stdout, logs on stderr.
         Exit code 0 on a response, 1 when the function raised an error (its error JSON is printed).""");
   }

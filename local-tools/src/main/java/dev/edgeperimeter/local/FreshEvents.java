@@ -1,0 +1,182 @@
+package dev.edgeperimeter.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgeperimeter.shared.aws.AwsClients;
+import dev.edgeperimeter.shared.aws.AwsSettings;
+import dev.edgeperimeter.shared.config.Env;
+import dev.edgeperimeter.shared.json.JsonLimits;
+import dev.edgeperimeter.shared.keys.KeyMaterialCipher;
+import dev.edgeperimeter.shared.keys.KeyRecord;
+import dev.edgeperimeter.shared.keys.KeyState;
+import dev.edgeperimeter.shared.keys.KeyStore;
+import dev.edgeperimeter.shared.keys.KeyTable;
+import dev.edgeperimeter.testsupport.EdgeAssertionSigner;
+import dev.edgeperimeter.testsupport.SamTemplate;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Writes fresh copies of the authorizer's sample events ({@code events/authorizer/*.json}) whose
+ * {@code X-Edge-Assertion} is signed now with the local key set's CURRENT key (read from the local
+ * DynamoDB key table and decrypted with the local KMS), so that {@code sam local invoke} and
+ * {@code bin/local-invoke} can be tried with events that verify. Assertions are short-lived by
+ * contract (at most 300 s), which is why the committed samples cannot stay valid in git.
+ *
+ * <pre>
+ * AWS_ENDPOINT_URL=http://127.0.0.1:5000 bin/fresh-events [--out target/fresh-events]
+ *     [--bearer TOKEN --sub SUBJECT --scope "a b"] [--issuer ...] [--audience ...]
+ * </pre>
+ */
+public final class FreshEvents {
+  static final ObjectMapper MAPPER = JsonMapper.builder(JsonLimits.FACTORY)
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .build();
+
+  /** What to sign into the events. */
+  public record Options(Path outDir, String keyTable, String keySet, String issuer, String audience,
+                        String bearer, String sub, String scope, long lifetimeSeconds) {
+
+    /** Defaults from template.yaml's parameter defaults and the local resource names. */
+    public static Options defaults(SamTemplate template, Path outDir) {
+      Map<String, String> p = template.parameterDefaults();
+      return new Options(outDir, LocalNames.tableName("KeyTable"), p.getOrDefault("KeySetName", KeyTable.DEFAULT_KEY_SET),
+          p.getOrDefault("EdgeIssuers", "akamai-edgeworker:1234567").split(",")[0], p.getOrDefault("EdgeAudience", "orders-api"),
+          null, null, null, 300);
+    }
+
+    public Options withBearer(String token, String subject, String scopes) {
+      return new Options(outDir, keyTable, keySet, issuer, audience, token, subject, scopes, lifetimeSeconds);
+    }
+  }
+
+  private final AwsClients clients;
+  private final Clock clock;
+
+  public FreshEvents(AwsClients clients, Clock clock) {
+    this.clients = clients;
+    this.clock = clock;
+  }
+
+  /** The CURRENT key's id and material from the local key table. */
+  public Map.Entry<String, byte[]> currentKey(String table, String keySet) {
+    try (var dynamo = clients.dynamoDb(); var kms = clients.kms()) {
+      List<KeyRecord> keys = new KeyStore(dynamo, table).load(keySet);
+      KeyRecord current = keys.stream().filter(k -> k.state() == KeyState.CURRENT).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no CURRENT key in " + table + " (key set " + keySet
+              + "): bootstrap the key set first (events/key-rotation/bootstrap.json)"));
+      byte[] material = new KeyMaterialCipher(kms, null).decrypt(keySet, current.kid(), current.encryptedMaterial());
+      return Map.entry(current.kid(), material);
+    }
+  }
+
+  /** Signs fresh copies of every event in {@code sourceDir}; returns the files written. */
+  public List<Path> write(Path sourceDir, Options options) throws IOException {
+    Map.Entry<String, byte[]> key = currentKey(options.keyTable(), options.keySet());
+    List<Path> written = new ArrayList<>();
+    Files.createDirectories(options.outDir());
+    try (var files = Files.list(sourceDir)) {
+      for (Path source : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+        ObjectNode event = (ObjectNode) MAPPER.readTree(source.toFile());
+        refresh(event, key.getKey(), key.getValue(), options);
+        Path out = options.outDir().resolve(source.getFileName());
+        MAPPER.writeValue(out.toFile(), event);
+        written.add(out);
+      }
+    }
+    return written;
+  }
+
+  /** Puts a fresh assertion (and the bearer token, when given) into one event of any authorizer shape. */
+  void refresh(ObjectNode event, String kid, byte[] key, Options o) {
+    long now = clock.instant().getEpochSecond();
+    String type = event.path("type").asText("");
+    String method;
+    String path;
+    if ("TOKEN".equals(type)) {
+      String[] arn = event.path("methodArn").asText().split("/", 4);
+      method = arn[2];
+      path = "/" + (arn.length > 3 ? arn[3] : "");
+    } else if (event.has("routeKey") || "2.0".equals(event.path("version").asText())) {
+      method = event.path("requestContext").path("http").path("method").asText("GET");
+      String stage = event.path("requestContext").path("stage").asText("$default");
+      path = event.path("rawPath").asText("/");
+      if (!"$default".equals(stage) && path.startsWith("/" + stage + "/")) {
+        path = path.substring(stage.length() + 1);
+      }
+    } else {
+      method = event.path("httpMethod").asText("GET");
+      path = event.path("path").asText("/");
+    }
+    EdgeAssertionSigner.Claims claims = new EdgeAssertionSigner.Claims(o.issuer(), o.audience(), now,
+        now + o.lifetimeSeconds(), "local-" + UUID.randomUUID(), method, path, o.bearer(), o.sub(), o.scope(),
+        o.bearer() == null ? null : List.of("jwt"));
+    String assertion = EdgeAssertionSigner.sign(kid, key, claims);
+    if ("TOKEN".equals(type)) {
+      event.put("authorizationToken", assertion);
+    } else {
+      boolean lowerCase = event.has("routeKey") || "2.0".equals(event.path("version").asText());
+      setHeader(event, lowerCase ? "x-edge-assertion" : "X-Edge-Assertion", assertion);
+      if (o.bearer() != null) {
+        setHeader(event, lowerCase ? "authorization" : "Authorization", "Bearer " + o.bearer());
+      }
+      if ("REQUEST".equals(type) && event.has("requestContext") && event.get("requestContext").isObject()) {
+        ((ObjectNode) event.get("requestContext")).put("requestTimeEpoch", now * 1000);
+      }
+    }
+  }
+
+  private static void setHeader(ObjectNode event, String name, String value) {
+    JsonNode headers = event.get("headers");
+    ObjectNode h = headers instanceof ObjectNode o ? o : event.putObject("headers");
+    List<String> existing = new ArrayList<>();
+    h.fieldNames().forEachRemaining(existing::add);
+    existing.stream().filter(n -> n.equalsIgnoreCase(name)).forEach(h::remove);
+    h.put(name, value);
+    JsonNode multi = event.get("multiValueHeaders");
+    if (multi instanceof ObjectNode m) {
+      List<String> names = new ArrayList<>();
+      m.fieldNames().forEachRemaining(names::add);
+      names.stream().filter(n -> n.equalsIgnoreCase(name)).forEach(m::remove);
+      m.putArray(name).add(value);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    SamTemplate template = SamTemplate.load();
+    Path project = SamTemplate.locate().getParent();
+    Options o = Options.defaults(template, project.resolve("target/fresh-events/authorizer"));
+    for (int i = 0; i < args.length; i++) {
+      String v = i + 1 < args.length ? args[i + 1] : null;
+      switch (args[i]) {
+        case "--out" -> o = new Options(Path.of(v), o.keyTable(), o.keySet(), o.issuer(), o.audience(), o.bearer(), o.sub(), o.scope(), o.lifetimeSeconds());
+        case "--key-table" -> o = new Options(o.outDir(), v, o.keySet(), o.issuer(), o.audience(), o.bearer(), o.sub(), o.scope(), o.lifetimeSeconds());
+        case "--key-set" -> o = new Options(o.outDir(), o.keyTable(), v, o.issuer(), o.audience(), o.bearer(), o.sub(), o.scope(), o.lifetimeSeconds());
+        case "--issuer" -> o = new Options(o.outDir(), o.keyTable(), o.keySet(), v, o.audience(), o.bearer(), o.sub(), o.scope(), o.lifetimeSeconds());
+        case "--audience" -> o = new Options(o.outDir(), o.keyTable(), o.keySet(), o.issuer(), v, o.bearer(), o.sub(), o.scope(), o.lifetimeSeconds());
+        case "--bearer" -> o = o.withBearer(v, o.sub(), o.scope());
+        case "--sub" -> o = o.withBearer(o.bearer(), v, o.scope());
+        case "--scope" -> o = o.withBearer(o.bearer(), o.sub(), v);
+        default -> {
+          System.err.println("usage: fresh-events [--out DIR] [--key-table T] [--key-set S] [--issuer I] [--audience A]"
+              + " [--bearer TOKEN] [--sub SUB] [--scope \"a b\"]   (AWS_ENDPOINT_URL points at the local AWS)");
+          System.exit(2);
+        }
+      }
+      i++;
+    }
+    FreshEvents writer = new FreshEvents(new AwsClients(AwsSettings.fromEnvironment(Env.system())), Clock.systemUTC());
+    for (Path p : writer.write(project.resolve("events/authorizer"), o)) {
+      System.out.println(p);
+    }
+  }
+}
