@@ -117,10 +117,13 @@ public final class FreshEvents {
       method = event.path("httpMethod").asText("GET");
       path = event.path("path").asText("/");
     }
+    // The event's own bearer token (as the edge would see it) unless another one is given.
+    String bearer = o.bearer() != null ? o.bearer() : existingBearer(event);
     EdgeAssertionSigner.Claims claims = new EdgeAssertionSigner.Claims(o.issuer(), o.audience(), now,
-        now + o.lifetimeSeconds(), "local-" + UUID.randomUUID(), method, path, o.bearer(), o.sub(), o.scope(),
-        o.bearer() == null ? null : List.of("jwt"));
+        now + o.lifetimeSeconds(), "local-" + UUID.randomUUID(), method, path, bearer, o.sub(), o.scope(),
+        o.sub() == null ? null : List.of("jwt"));
     String assertion = EdgeAssertionSigner.sign(kid, key, claims);
+    String previous = headerValue(event, "x-edge-assertion");
     if ("TOKEN".equals(type)) {
       event.put("authorizationToken", assertion);
     } else {
@@ -132,7 +135,35 @@ public final class FreshEvents {
       if ("REQUEST".equals(type) && event.has("requestContext") && event.get("requestContext").isObject()) {
         ((ObjectNode) event.get("requestContext")).put("requestTimeEpoch", now * 1000);
       }
+      if (event.get("identitySource") instanceof com.fasterxml.jackson.databind.node.ArrayNode sources) {
+        for (int i = 0; i < sources.size(); i++) {
+          if (sources.get(i).asText().equals(previous)) {
+            sources.set(i, assertion);
+          }
+        }
+      }
     }
+  }
+
+  private static String existingBearer(ObjectNode event) {
+    String authorization = headerValue(event, "authorization");
+    return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? authorization.substring(7).trim() : null;
+  }
+
+  private static String headerValue(ObjectNode event, String name) {
+    JsonNode headers = event.get("headers");
+    if (headers == null || !headers.isObject()) {
+      return null;
+    }
+    var names = headers.fieldNames();
+    while (names.hasNext()) {
+      String n = names.next();
+      if (n.equalsIgnoreCase(name)) {
+        return headers.get(n).asText();
+      }
+    }
+    return null;
   }
 
   private static void setHeader(ObjectNode event, String name, String value) {

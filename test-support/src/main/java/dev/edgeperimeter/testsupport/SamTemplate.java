@@ -173,6 +173,9 @@ public final class SamTemplate {
 
     public String resolve(Object value) {
       Object v = evaluate(value);
+      if (v instanceof List<?> l) {
+        return String.join(",", l.stream().map(String::valueOf).toList());
+      }
       return v == null ? "" : String.valueOf(v);
     }
 
@@ -187,7 +190,7 @@ public final class SamTemplate {
       String fn = String.valueOf(e.getKey());
       Object arg = e.getValue();
       return switch (fn) {
-        case "Ref" -> ref(String.valueOf(arg));
+        case "Ref" -> refValue(String.valueOf(arg));
         case "Fn::Sub" -> sub(arg);
         case "Fn::GetAtt" -> getAtt(arg);
         case "Fn::If" -> {
@@ -209,6 +212,16 @@ public final class SamTemplate {
         }
         default -> value;
       };
+    }
+
+    /** A {@code Ref}: a {@code CommaDelimitedList} parameter is a list, as in CloudFormation. */
+    private Object refValue(String name) {
+      String value = ref(name);
+      Object type = map(map(root.get("Parameters")).get(name)).get("Type");
+      if (value != null && ("CommaDelimitedList".equals(type) || String.valueOf(type).startsWith("List<"))) {
+        return value.isEmpty() ? List.of() : List.of((Object[]) value.split(",", -1));
+      }
+      return value;
     }
 
     private String ref(String name) {

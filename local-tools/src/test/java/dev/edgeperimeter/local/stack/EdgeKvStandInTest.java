@@ -60,9 +60,7 @@ class EdgeKvStandInTest {
   }
 
   private HttpResponse<String> signed(String method, String path, String body, String contentType) throws Exception {
-    HttpResponse<String> r = send(method, path, body, contentType, kv.credentials(), true);
-    System.out.println("DEBUG " + r.statusCode() + " " + r.body());
-    return r;
+    return send(method, path, body, contentType, kv.credentials(), true);
   }
 
   @Nested
@@ -71,7 +69,8 @@ class EdgeKvStandInTest {
     @Test
     @DisplayName("a PUT signed by the official EdgeGridV1Signer, then serves it on a signed GET")
     void signedPutThenGet() throws Exception {
-      assertThat(signed("PUT", ITEM, VALUE, "application/json").statusCode()).isEqualTo(200);
+      HttpResponse<String> put = signed("PUT", ITEM, VALUE, "application/json");
+      assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
       HttpResponse<String> get = signed("GET", ITEM, null, null);
       assertThat(get.statusCode()).isEqualTo(200);
       assertThat(get.body()).isEqualTo(VALUE);

@@ -1,0 +1,96 @@
+package dev.edgeperimeter.rotation.edge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeperimeter.shared.crypto.Base64Url;
+import dev.edgeperimeter.shared.json.JsonLimits;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+/**
+ * The EdgeKV publishing secret (docs/WIRE-DETAILS.md): EdgeGrid API client credentials and the
+ * wrapping key. Parse errors name the field, never a value; {@link #toString()} shows only the host.
+ *
+ * @param baseUri      scheme and authority of the API ({@code https://akab-....luna.akamaiapis.net}
+ *                     or a local stand-in such as {@code http://127.0.0.1:8089})
+ * @param clientToken  EdgeGrid {@code client_token}
+ * @param clientSecret EdgeGrid {@code client_secret}
+ * @param accessToken  EdgeGrid {@code access_token}
+ * @param wrappingKey  the 32-byte AES key shared with the EdgeWorker
+ */
+public record PublishSecret(URI baseUri, String clientToken, String clientSecret, String accessToken,
+                            byte[] wrappingKey) {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper(JsonLimits.FACTORY);
+
+  /** The host (and port, when not default) EdgeGrid signs, lower case. */
+  public String signedHost() {
+    return baseUri.getRawAuthority().toLowerCase(Locale.ROOT);
+  }
+
+  public static PublishSecret parse(String json) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the publish secret is not a JSON object");
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("the publish secret is not a JSON object");
+    }
+    URI base = baseUri(text(root, "host"));
+    byte[] wrappingKey;
+    try {
+      wrappingKey = Base64Url.decode(text(root, "wrapping_key"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("publish secret field 'wrapping_key' is not unpadded base64url");
+    }
+    if (wrappingKey.length != KeyWrapper.WRAPPING_KEY_BYTES) {
+      throw new IllegalArgumentException("publish secret field 'wrapping_key' must decode to 32 bytes");
+    }
+    return new PublishSecret(base, text(root, "client_token"), text(root, "client_secret"),
+        text(root, "access_token"), wrappingKey);
+  }
+
+  private static String text(JsonNode root, String field) {
+    JsonNode node = root.get(field);
+    if (node == null || !node.isTextual() || node.asText().isBlank()) {
+      throw new IllegalArgumentException("publish secret field '" + field + "' is missing or not a non-empty string");
+    }
+    return node.asText().trim();
+  }
+
+  private static URI baseUri(String host) {
+    String candidate = host.contains("://") ? host : "https://" + host;
+    try {
+      URI uri = new URI(candidate);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null
+          || (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))
+          || uri.getRawQuery() != null || uri.getRawUserInfo() != null) {
+        throw new IllegalArgumentException("publish secret field 'host' must be a host name, optionally with "
+            + "http(s):// and a port, and nothing else");
+      }
+      return new URI(scheme, null, uri.getHost(), uri.getPort(), null, null, null);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("publish secret field 'host' is not a valid host name");
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return this == o;
+  }
+
+  @Override
+  public int hashCode() {
+    return System.identityHashCode(this);
+  }
+
+  @Override
+  public String toString() {
+    return "PublishSecret[host=" + signedHost() + "]";
+  }
+}

@@ -1,0 +1,144 @@
+package dev.edgeperimeter.rotation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.edgeperimeter.rotation.support.EdgeKvStandIn;
+import dev.edgeperimeter.rotation.support.RotationFixture;
+import dev.edgeperimeter.shared.crypto.Base64Url;
+import dev.edgeperimeter.shared.keys.KeyRecord;
+import dev.edgeperimeter.shared.keys.KeyState;
+import dev.edgeperimeter.testsupport.MotoExtension;
+import dev.edgeperimeter.testsupport.MotoServer;
+import java.time.Instant;
+import java.time.YearMonth;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Publishing to the edge fails: the key stays NEXT, the run fails loudly, the next run completes. */
+@ExtendWith(MotoExtension.class)
+class EdgePublishFailureTest {
+  private final MotoServer moto;
+  private RotationFixture world;
+  private KeyRotator rotator;
+  private String k1;
+
+  EdgePublishFailureTest(MotoServer moto) {
+    this.moto = moto;
+  }
+
+  @BeforeEach
+  void setUp() {
+    world = new RotationFixture(moto, Instant.parse("2026-10-10T10:00:00Z"));
+    rotator = world.rotator();
+    k1 = rotator.execute(new RotationCommand.Bootstrap(Trigger.operator("setup"), YearMonth.of(2026, 10))).kid();
+    world.telemetry.clear();
+    world.edge.clearRequests();
+    world.clock.set(Instant.parse("2026-11-01T03:00:00Z"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    world.close();
+  }
+
+  @Test
+  @DisplayName("EdgeKV answering 500 past the retries: key stays NEXT, RotationFailed, exception; the rerun completes")
+  void serverErrorsThenRecovery() {
+    world.edge.failNext(100, 500);
+    assertThatThrownBy(() -> world.scheduled(rotator, "evt-1"))
+        .isInstanceOf(RotationException.class)
+        .hasMessageContaining("staging write")
+        .hasMessageContaining("HTTP 500")
+        .hasMessageContaining("after 3 attempts")
+        .satisfies(e -> assertThat(((RotationException) e).step()).isEqualTo(RotationStep.PUBLISH));
+    assertThat(world.telemetry.count("RotationFailed")).isEqualTo(1);
+    KeyRecord pending = world.inState(KeyState.NEXT).get(0);
+    assertThat(world.inState(KeyState.CURRENT)).extracting(KeyRecord::kid).containsExactly(k1);
+    assertThat(world.edgeKid("staging")).contains(k1);
+    assertThat(world.acceptedNow()).containsExactlyInAnyOrder(k1, pending.kid());
+
+    world.edge.clearFailures();
+    RotationResult rerun = world.scheduled(rotator, "evt-1");
+    assertThat(rerun.outcome()).isEqualTo("ROTATED");
+    assertThat(rerun.kid()).isEqualTo(pending.kid());
+    assertThat(world.edgeKid("production")).contains(pending.kid());
+    assertThat(world.key(k1).state()).isEqualTo(KeyState.PREVIOUS);
+  }
+
+  @Test
+  @DisplayName("a failure on production after staging succeeded leaves the key NEXT; the rerun completes both")
+  void productionFailsAfterStaging() {
+    world.edge.failNetwork("production", 100, 503);
+    assertThatThrownBy(() -> world.scheduled(rotator, "evt-1"))
+        .isInstanceOf(RotationException.class)
+        .hasMessageContaining("production write");
+    String pending = world.inState(KeyState.NEXT).get(0).kid();
+    assertThat(world.edgeKid("staging")).contains(pending);
+    assertThat(world.edgeKid("production")).contains(k1);
+    assertThat(world.inState(KeyState.CURRENT)).extracting(KeyRecord::kid).containsExactly(k1);
+
+    world.edge.clearFailures();
+    world.edge.clearRequests();
+    assertThat(world.scheduled(rotator, "evt-1").outcome()).isEqualTo("ROTATED");
+    assertThat(world.edgeKid("production")).contains(pending);
+    assertThat(world.edge.requests()).extracting(EdgeKvStandIn.Seen::method, EdgeKvStandIn.Seen::path)
+        .containsExactly(
+            tuple("PUT", RotationFixture.TARGET.path("staging")), tuple("GET", RotationFixture.TARGET.path("staging")),
+            tuple("PUT", RotationFixture.TARGET.path("production")),
+            tuple("GET", RotationFixture.TARGET.path("production")));
+    assertThat(world.edge.requests()).extracting(EdgeKvStandIn.Seen::status).containsOnly(200);
+  }
+
+  @Test
+  @DisplayName("throttling (429) and server errors are retried within the run")
+  void transientErrorsAreRetried() {
+    world.edge.failNext(1, 429);
+    RotationResult result = world.scheduled(rotator, "evt-1");
+    assertThat(result.outcome()).isEqualTo("ROTATED");
+    assertThat(world.edge.requests()).extracting(EdgeKvStandIn.Seen::status).startsWith(429, 200);
+    assertThat(world.telemetry.count("RotationFailed")).isZero();
+  }
+
+  @Test
+  @DisplayName("a read that still returns the old kid is re-read until the new kid appears")
+  void staleReadsAreAwaited() {
+    world.edge.staleReads(2);
+    RotationResult result = world.scheduled(rotator, "evt-1");
+    assertThat(result.outcome()).isEqualTo("ROTATED");
+    assertThat(world.edge.requests()).extracting(EdgeKvStandIn.Seen::method)
+        .containsExactly("PUT", "GET", "GET", "GET", "PUT", "GET", "GET", "GET");
+  }
+
+  @Test
+  @DisplayName("rejected credentials (401) fail at once, without retries and without secrets in the message")
+  void badCredentialsFailFast() {
+    world.secrets.putSecretValue(r -> r.secretId(world.secretId).secretString(
+        world.edge.secretJson(Base64Url.encode(world.wrappingKey)).replace(EdgeKvStandIn.CLIENT_SECRET, "d3Jvbmc=")));
+    KeyRotator fresh = world.rotator();
+    assertThatThrownBy(() -> world.scheduled(fresh, "evt-1"))
+        .isInstanceOf(RotationException.class)
+        .hasMessageContaining("HTTP 401")
+        .hasMessageNotContaining("d3Jvbmc=")
+        .hasMessageNotContaining(Base64Url.encode(world.wrappingKey));
+    assertThat(world.edge.requests()).hasSize(1);
+    assertThat(world.inState(KeyState.NEXT)).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("a malformed publish secret fails the publish step and names the field, not the value")
+  void malformedSecret() {
+    world.secrets.putSecretValue(r -> r.secretId(world.secretId).secretString(
+        "{\"host\":\"h\",\"client_token\":\"a\",\"client_secret\":\"b\",\"access_token\":\"c\",\"wrapping_key\":\"short\"}"));
+    KeyRotator fresh = world.rotator();
+    assertThatThrownBy(() -> world.scheduled(fresh, "evt-1"))
+        .isInstanceOf(RotationException.class)
+        .hasMessageContaining("'wrapping_key'")
+        .hasMessageNotContaining("short\"");
+    assertThat(world.inState(KeyState.CURRENT)).extracting(KeyRecord::kid).containsExactly(k1);
+  }
+}

@@ -1,0 +1,180 @@
+package dev.edgeperimeter.rotation.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeperimeter.rotation.FaultHook;
+import dev.edgeperimeter.rotation.KeyRotator;
+import dev.edgeperimeter.rotation.RotationCommand;
+import dev.edgeperimeter.rotation.RotationPolicy;
+import dev.edgeperimeter.rotation.RotationResult;
+import dev.edgeperimeter.rotation.Trigger;
+import dev.edgeperimeter.rotation.edge.EdgeKeyPublisher;
+import dev.edgeperimeter.rotation.edge.EdgeKvPublisher;
+import dev.edgeperimeter.rotation.edge.EdgeKvTarget;
+import dev.edgeperimeter.rotation.edge.KeyWrapper;
+import dev.edgeperimeter.rotation.edge.SecretsManagerPublishSecrets;
+import dev.edgeperimeter.shared.aws.AwsClients;
+import dev.edgeperimeter.shared.crypto.Base64Url;
+import dev.edgeperimeter.shared.keys.KeyMaterialCipher;
+import dev.edgeperimeter.shared.keys.KeyRecord;
+import dev.edgeperimeter.shared.keys.KeyState;
+import dev.edgeperimeter.shared.keys.KeyStore;
+import dev.edgeperimeter.testsupport.MotoServer;
+import dev.edgeperimeter.testsupport.SamTemplate;
+import dev.edgeperimeter.testsupport.TemplateResources;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * One isolated rotation world per test: a key table and KMS key created in moto from
+ * {@code template.yaml} ({@code KeyTable}, {@code KeyMaterialKey}), a publish secret in Secrets
+ * Manager pointing at an {@link EdgeKvStandIn}, a settable clock, recorded telemetry and a
+ * replaceable fault hook.
+ */
+public final class RotationFixture implements AutoCloseable {
+  public static final String KEY_SET = "edge-origin";
+  public static final EdgeKvTarget TARGET = new EdgeKvTarget("edge-perimeter", "edge-keys", "current",
+      List.of("staging", "production"));
+  public static final EdgeKvPublisher.Timing FAST = new EdgeKvPublisher.Timing(3, Duration.ZERO, 3, Duration.ZERO,
+      Duration.ofSeconds(5));
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  public final MotoServer moto;
+  public final AwsClients clients;
+  public final DynamoDbClient dynamo;
+  public final KmsClient kms;
+  public final SecretsManagerClient secrets;
+  public final String table;
+  public final String kmsKeyId;
+  public final String secretId;
+  public final byte[] wrappingKey;
+  public final EdgeKvStandIn edge;
+  public final MutableClock clock;
+  public final RecordingTelemetry telemetry = new RecordingTelemetry();
+  public final KeyMaterialCipher cipher;
+  private volatile FaultHook faults = FaultHook.NONE;
+
+  public RotationFixture(MotoServer moto, Instant start) {
+    this.moto = moto;
+    this.clients = moto.clients();
+    TemplateResources resources = new TemplateResources(SamTemplate.load(), clients);
+    this.table = resources.createTable("KeyTable", "keys-" + UUID.randomUUID());
+    this.kmsKeyId = resources.createKmsKey("KeyMaterialKey");
+    this.dynamo = SerializedWrites.wrap(clients.dynamoDb());
+    this.kms = clients.kms();
+    this.secrets = clients.configure(SecretsManagerClient.builder()).httpClient(clients.httpClient()).build();
+    this.wrappingKey = new byte[32];
+    new SecureRandom().nextBytes(wrappingKey);
+    this.edge = new EdgeKvStandIn();
+    this.secretId = "edge-publish-" + UUID.randomUUID();
+    secrets.createSecret(r -> r.name(secretId).secretString(edge.secretJson(Base64Url.encode(wrappingKey))));
+    this.clock = new MutableClock(start);
+    this.cipher = new KeyMaterialCipher(kms, kmsKeyId);
+  }
+
+  /** Makes the fault hook throw before {@code step} (once), to simulate a crash between steps. */
+  public void failBefore(dev.edgeperimeter.rotation.RotationStep step) {
+    faults = (s, kid) -> {
+      if (s == step) {
+        faults = FaultHook.NONE;
+        throw new IllegalStateException("simulated crash before " + step);
+      }
+    };
+  }
+
+  public EdgeKvPublisher publisher() {
+    return new EdgeKvPublisher(new SecretsManagerPublishSecrets(secrets, secretId, Duration.ofMinutes(5), clock),
+        TARGET, FAST, d -> { }, () -> java.net.http.HttpClient.newHttpClient());
+  }
+
+  public KeyRotator rotator() {
+    return rotator(publisher());
+  }
+
+  public KeyRotator rotator(EdgeKeyPublisher publisher) {
+    return KeyRotator.create(dynamo, table, cipher, publisher, telemetry, RotationPolicy.defaults(KEY_SET), clock,
+        (step, kid) -> faults.before(step, kid));
+  }
+
+  public RotationResult scheduled(KeyRotator rotator, String eventId) {
+    return rotator.execute(new RotationCommand.Rotate(Trigger.schedule(eventId),
+        YearMonth.from(clock.instant().atZone(java.time.ZoneOffset.UTC)), false));
+  }
+
+  public List<KeyRecord> keys() {
+    return new KeyStore(dynamo, table).load(KEY_SET);
+  }
+
+  /** kid → state of every key row. */
+  public Map<String, KeyState> states() {
+    return keys().stream().collect(Collectors.toMap(KeyRecord::kid, KeyRecord::state, (a, b) -> a, TreeMap::new));
+  }
+
+  public List<KeyRecord> inState(KeyState state) {
+    return keys().stream().filter(k -> k.state() == state).toList();
+  }
+
+  public KeyRecord key(String kid) {
+    return keys().stream().filter(k -> k.kid().equals(kid)).findFirst().orElseThrow();
+  }
+
+  /** The kids the origin accepts now: shared {@code KeyStore.load} + {@code KeyRecord.acceptedAt}. */
+  public Set<String> acceptedNow() {
+    long now = clock.instant().getEpochSecond();
+    return keys().stream().filter(k -> k.acceptedAt(now)).map(KeyRecord::kid).collect(Collectors.toSet());
+  }
+
+  /** The EdgeKV item on {@code network} as JSON, if written. */
+  public Optional<JsonNode> edgeItem(String network) {
+    return edge.item(network, TARGET.namespace(), TARGET.group(), TARGET.item()).map(json -> {
+      try {
+        return MAPPER.readTree(json);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  public Optional<String> edgeKid(String network) {
+    return edgeItem(network).map(item -> item.get("kid").asText());
+  }
+
+  /** Unwraps the edge item's key as the EdgeWorker would. */
+  public byte[] edgeMaterial(String network) {
+    JsonNode item = edgeItem(network).orElseThrow();
+    return KeyWrapper.unwrap(wrappingKey, item.get("kid").asText(), item.get("k").asText());
+  }
+
+  public byte[] tableMaterial(String kid) {
+    return cipher.decrypt(KEY_SET, kid, key(kid).encryptedMaterial());
+  }
+
+  /** The raw row {@code sk} of the key set (helper rows included). */
+  public Map<String, AttributeValue> row(String sk) {
+    return dynamo.getItem(r -> r.tableName(table).key(Map.of("pk", AttributeValue.fromS("KEYSET#" + KEY_SET),
+        "sk", AttributeValue.fromS(sk))).consistentRead(true)).item();
+  }
+
+  @Override
+  public void close() {
+    edge.close();
+    dynamo.close();
+    kms.close();
+    secrets.close();
+  }
+}
