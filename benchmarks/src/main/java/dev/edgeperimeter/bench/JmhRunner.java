@@ -1,0 +1,96 @@
+package dev.edgeperimeter.bench;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs JMH benchmarks programmatically (fork 1) and returns their primary scores by method name.
+ * The fork inherits this JVM's class path ({@code benchmarks/target/classes} + {@code target/lib/*}).
+ */
+public final class JmhRunner {
+
+  /**
+   * A benchmark's primary result.
+   *
+   * @param score mean score
+   * @param error the 99.9% confidence half-width JMH reports ({@code NaN} with too few iterations)
+   * @param unit  JMH's unit, e.g. {@code us/op}
+   */
+  public record Score(double score, double error, String unit) {
+  }
+
+  private final boolean smoke;
+  private final java.nio.file.Path logDir;
+
+  /**
+   * @param logDir where JMH's own output goes ({@code jmh-<Class>.log}): stdout carries only the table
+   */
+  public JmhRunner(boolean smoke, java.nio.file.Path logDir) {
+    this.smoke = smoke;
+    this.logDir = logDir;
+  }
+
+  /**
+   * Runs every benchmark method of {@code benchmarkClass} whose name is in {@code methods} (all
+   * when empty), each in one fork.
+   */
+  public Map<String, Score> run(Class<?> benchmarkClass, List<String> methods, List<String> jvmArgs)
+      throws RunnerException {
+    ChainedOptionsBuilder options = new OptionsBuilder()
+        .forks(1)
+        .threads(1)
+        .shouldFailOnError(true)
+        .verbosity(VerboseMode.NORMAL)
+        .jvmArgsAppend(jvmArgs.toArray(String[]::new)) // forks also inherit this JVM's options
+        .output(logDir.resolve("jmh-" + benchmarkClass.getSimpleName() + ".log").toString());
+    if (methods.isEmpty()) {
+      options.include("^" + java.util.regex.Pattern.quote(benchmarkClass.getName()) + "\\.");
+    } else {
+      for (String m : methods) {
+        options.include("^" + java.util.regex.Pattern.quote(benchmarkClass.getName() + "." + m) + "$");
+      }
+    }
+    if (smoke) {
+      options.warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
+          .measurementIterations(2).measurementTime(TimeValue.milliseconds(500));
+    } else {
+      options.warmupIterations(3).warmupTime(TimeValue.seconds(1))
+          .measurementIterations(5).measurementTime(TimeValue.seconds(1));
+    }
+    Collection<RunResult> results = new Runner(options.build()).run();
+    Map<String, Score> scores = new LinkedHashMap<>();
+    for (RunResult r : results) {
+      String name = r.getParams().getBenchmark();
+      String method = name.substring(name.lastIndexOf('.') + 1);
+      var primary = r.getPrimaryResult();
+      scores.put(method, new Score(primary.getScore(), primary.getScoreError(), primary.getScoreUnit()));
+    }
+    return scores;
+  }
+
+  /** Microseconds per operation of a score in {@code us/op}, {@code ms/op}, {@code ns/op} or {@code s/op}. */
+  public static double micros(Score s) {
+    if (s == null) {
+      return Double.NaN;
+    }
+    String unit = s.unit();
+    TimeUnit tu = switch (unit) {
+      case "ns/op" -> TimeUnit.NANOSECONDS;
+      case "us/op" -> TimeUnit.MICROSECONDS;
+      case "ms/op" -> TimeUnit.MILLISECONDS;
+      case "s/op" -> TimeUnit.SECONDS;
+      default -> throw new IllegalArgumentException("not a time-per-op unit: " + unit);
+    };
+    return s.score() * tu.toNanos(1) / 1000.0;
+  }
+}

@@ -1,0 +1,263 @@
+package dev.edgeperimeter.bench.auth;
+
+import com.nimbusds.jose.crypto.impl.ECDSA;
+import dev.edgeperimeter.authorizer.assertion.EdgeAssertionVerifier;
+import dev.edgeperimeter.authorizer.core.AuthRequest;
+import dev.edgeperimeter.authorizer.core.AuthorizerConfig.AuthMode;
+import dev.edgeperimeter.authorizer.core.AuthorizerConfig.TokenUse;
+import dev.edgeperimeter.authorizer.core.AuthorizerCore;
+import dev.edgeperimeter.authorizer.core.Decision;
+import dev.edgeperimeter.authorizer.core.Rejection;
+import dev.edgeperimeter.authorizer.keys.EdgeKeyCache;
+import dev.edgeperimeter.authorizer.policy.RouteScopes;
+import dev.edgeperimeter.authorizer.usertoken.JwksCache;
+import dev.edgeperimeter.authorizer.usertoken.UserTokenVerifier;
+import dev.edgeperimeter.shared.keys.KeyRecord;
+import dev.edgeperimeter.shared.keys.KeyState;
+import dev.edgeperimeter.shared.keys.KeyTable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The authorizer's hot paths, each beside its floor (the bare JCA primitive over the same bytes).
+ * Run by {@link AuthorizerSection} through JMH's {@code Runner}; the fixtures come from the file
+ * named by the {@code bench.fixtures} system property ({@link TokenFixtures}). No network: keys come
+ * from an in-memory key loader, the JWKS from an in-memory {@code JwksFetcher}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class AuthorizerBenchmarks {
+
+  /** Cache TTL of the verified-token cache in the distinct-token benchmark. */
+  static final Duration DISTINCT_CACHE_TTL = Duration.ofSeconds(1);
+
+  /** Everything built once per fork. */
+  @State(Scope.Thread)
+  public static class Fixture {
+    TokenFixtures f;
+    AuthorizerCore edgeCore;
+    AuthorizerCore jwtCore;
+    AuthRequest[] edgeRequests;
+    AuthRequest[] jwtRequests;
+    byte[][] edgeSigningInputs;
+    Mac hmac;
+
+    UserTokenVerifier noCache;
+    String[] rsTokens;
+    String[] esTokens;
+    byte[][] rsInputs;
+    byte[][] rsSignatures;
+    byte[][] esInputs;
+    byte[][] esDerSignatures;
+    PublicKey rsaKey;
+    PublicKey ecKey;
+    Signature rsaSig;
+    Signature ecSig;
+
+    UserTokenVerifier distinctVerifier;
+    SteppingClock distinctClock;
+    UserTokenVerifier repeatedVerifier;
+    String repeatedToken;
+
+    int edgeIndex;
+    int jwtIndex;
+    int rsIndex;
+    int esIndex;
+    int distinctIndex;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+      f = TokenFixtures.read(Path.of(System.getProperty("bench.fixtures")));
+      Clock clock = Clock.fixed(Instant.ofEpochSecond(f.now()), ZoneOffset.UTC);
+      byte[] key = f.edgeKeyBytes();
+      KeyRecord current = new KeyRecord(KeyTable.DEFAULT_KEY_SET, f.edgeKid(), KeyTable.ALG_HS256, KeyState.CURRENT,
+          key, Instant.ofEpochSecond(f.now() - 86_400), Optional.of(Instant.ofEpochSecond(f.now() - 86_400)),
+          Optional.empty(), f.now() + 90L * 86_400, Optional.empty(), 1);
+      EdgeKeyCache keys = new EdgeKeyCache(KeyTable.DEFAULT_KEY_SET, () -> List.of(current),
+          (set, kid, ciphertext) -> ciphertext.clone(), clock, Duration.ofSeconds(60), Duration.ofSeconds(900),
+          warning -> { });
+      EdgeAssertionVerifier assertions = new EdgeAssertionVerifier(Set.of(f.edgeIssuer()), f.edgeAudience(),
+          Duration.ofSeconds(30), Duration.ofSeconds(300), keys, clock);
+      RouteScopes routes = RouteScopes.parse(TokenFixtures.ROUTE_SCOPES);
+      edgeCore = new AuthorizerCore(AuthMode.EDGE, assertions, null, routes);
+      jwtCore = new AuthorizerCore(AuthMode.EDGE_JWT, assertions, verifier(clock, Duration.ofSeconds(60)), routes);
+
+      edgeRequests = f.edgeAssertions().stream()
+          .map(a -> AuthRequest.of(f.method(), f.path(), a, null, f.methodArn())).toArray(AuthRequest[]::new);
+      String token = f.rs256Tokens().get(0);
+      jwtRequests = f.boundAssertions().stream()
+          .map(a -> AuthRequest.of(f.method(), f.path(), a, token, f.methodArn())).toArray(AuthRequest[]::new);
+      edgeSigningInputs = f.edgeAssertions().stream()
+          .map(a -> a.substring(0, a.lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+      hmac = Mac.getInstance("HmacSHA256");
+      hmac.init(new SecretKeySpec(key, "HmacSHA256"));
+      for (AuthRequest r : edgeRequests) {
+        expectAllow(edgeCore.decide(r), "edge mode");
+      }
+      for (AuthRequest r : jwtRequests) {
+        expectAllow(jwtCore.decide(r), "edge+jwt mode"); // also fills the verified-token cache
+      }
+
+      noCache = verifier(clock, Duration.ZERO);
+      rsTokens = f.rs256Tokens().toArray(String[]::new);
+      esTokens = f.es256Tokens().toArray(String[]::new);
+      rsInputs = signingInputs(rsTokens);
+      esInputs = signingInputs(esTokens);
+      rsSignatures = signatures(rsTokens);
+      esDerSignatures = signatures(esTokens);
+      for (int i = 0; i < esDerSignatures.length; i++) {
+        esDerSignatures[i] = ECDSA.transcodeSignatureToDER(esDerSignatures[i]);
+      }
+      var jwks = com.nimbusds.jose.jwk.JWKSet.parse(f.jwks());
+      rsaKey = jwks.getKeyByKeyId("bench-rsa").toRSAKey().toPublicKey();
+      ecKey = jwks.getKeyByKeyId("bench-ec").toECKey().toPublicKey();
+      rsaSig = Signature.getInstance("SHA256withRSA");
+      ecSig = Signature.getInstance("SHA256withECDSA");
+      for (int i = 0; i < rsTokens.length; i++) {
+        noCache.verify(rsTokens[i], null);
+        noCache.verify(esTokens[i], null);
+        if (!bareVerify(rsaSig, rsaKey, rsInputs[i], rsSignatures[i])
+            || !bareVerify(ecSig, ecKey, esInputs[i], esDerSignatures[i])) {
+          throw new IllegalStateException("bare JCA verify failed on fixture token " + i);
+        }
+      }
+
+      distinctClock = new SteppingClock(f.now() * 1000);
+      distinctVerifier = verifier(distinctClock, DISTINCT_CACHE_TTL);
+      repeatedVerifier = verifier(clock, Duration.ofSeconds(60));
+      repeatedToken = rsTokens[0];
+      repeatedVerifier.verify(repeatedToken, AuthorizerCore.sha256Base64Url(repeatedToken));
+    }
+
+    private UserTokenVerifier verifier(Clock clock, Duration cacheTtl) {
+      JwksCache jwks = new JwksCache(f::jwks, clock, Duration.ofHours(1), Duration.ofHours(2), warning -> { });
+      return new UserTokenVerifier(f.issuer(), Set.of(f.audience()), TokenUse.ANY, List.of(), Duration.ofSeconds(30),
+          cacheTtl, jwks, clock);
+    }
+
+    private static void expectAllow(Decision d, String what) {
+      if (d.outcome() != Decision.Outcome.ALLOW) {
+        throw new IllegalStateException(what + " fixture not allowed: " + d.reason());
+      }
+    }
+  }
+
+  static byte[][] signingInputs(String[] tokens) {
+    byte[][] out = new byte[tokens.length][];
+    for (int i = 0; i < tokens.length; i++) {
+      out[i] = tokens[i].substring(0, tokens[i].lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII);
+    }
+    return out;
+  }
+
+  static byte[][] signatures(String[] tokens) {
+    byte[][] out = new byte[tokens.length][];
+    for (int i = 0; i < tokens.length; i++) {
+      out[i] = Base64.getUrlDecoder().decode(tokens[i].substring(tokens[i].lastIndexOf('.') + 1));
+    }
+    return out;
+  }
+
+  static boolean bareVerify(Signature sig, PublicKey key, byte[] input, byte[] signature) throws GeneralSecurityException {
+    sig.initVerify(key);
+    sig.update(input);
+    return sig.verify(signature);
+  }
+
+  // ---------------------------------------------------------------- edge mode
+
+  /** Edge mode: assertion steps 1-6 (keys cached) and the route policy, from an {@link AuthRequest}. */
+  @Benchmark
+  public Decision edgeMode(Fixture s) {
+    AuthRequest[] r = s.edgeRequests;
+    return s.edgeCore.decide(r[s.edgeIndex++ % r.length]);
+  }
+
+  /** Floor: bare JCA HmacSHA256 over the same assertion signing input. */
+  @Benchmark
+  public byte[] edgeFloorHmac(Fixture s) {
+    byte[][] in = s.edgeSigningInputs;
+    return s.hmac.doFinal(in[s.edgeIndex++ % in.length]);
+  }
+
+  /** edge+jwt: assertion + user token served from the verified-token cache + policy. */
+  @Benchmark
+  public Decision edgeJwtCacheHit(Fixture s) {
+    AuthRequest[] r = s.jwtRequests;
+    return s.jwtCore.decide(r[s.jwtIndex++ % r.length]);
+  }
+
+  // ---------------------------------------------------------------- user tokens, full verify
+
+  /** Full RS256 user-token verify (parse, JWKS key, signature, claims), no cache, distinct tokens. */
+  @Benchmark
+  public Object rs256Full(Fixture s) throws Rejection {
+    return s.noCache.verify(s.rsTokens[s.rsIndex++ % s.rsTokens.length], null);
+  }
+
+  /** Floor: bare JCA SHA256withRSA verify of the same tokens. */
+  @Benchmark
+  public boolean rs256FloorJca(Fixture s) throws GeneralSecurityException {
+    int i = s.rsIndex++ % s.rsInputs.length;
+    return bareVerify(s.rsaSig, s.rsaKey, s.rsInputs[i], s.rsSignatures[i]);
+  }
+
+  /** Full ES256 user-token verify, no cache, distinct tokens. */
+  @Benchmark
+  public Object es256Full(Fixture s) throws Rejection {
+    return s.noCache.verify(s.esTokens[s.esIndex++ % s.esTokens.length], null);
+  }
+
+  /** Floor: bare JCA SHA256withECDSA verify of the same tokens (signature transcoded to DER up front). */
+  @Benchmark
+  public boolean es256FloorJca(Fixture s) throws GeneralSecurityException {
+    int i = s.esIndex++ % s.esInputs.length;
+    return bareVerify(s.ecSig, s.ecKey, s.esInputs[i], s.esDerSignatures[i]);
+  }
+
+  // ---------------------------------------------------------------- driven like the peer
+
+  /**
+   * Distinct tokens, as the peer runs them: hash (cache key), cache lookup misses (every entry is
+   * expired by stepping the verifier's clock past the cache TTL after each round of tokens), full
+   * verify, cache insert.
+   */
+  @Benchmark
+  public Object peerModeDistinct(Fixture s) throws Rejection {
+    int i = s.distinctIndex++ % s.rsTokens.length;
+    if (i == 0) {
+      s.distinctClock.advance(DISTINCT_CACHE_TTL.toMillis() + 1);
+    }
+    String token = s.rsTokens[i];
+    return s.distinctVerifier.verify(token, AuthorizerCore.sha256Base64Url(token));
+  }
+
+  /** The same token again and again: hash + verified-token cache hit. */
+  @Benchmark
+  public Object peerModeRepeated(Fixture s) throws Rejection {
+    String token = s.repeatedToken;
+    return s.repeatedVerifier.verify(token, AuthorizerCore.sha256Base64Url(token));
+  }
+}

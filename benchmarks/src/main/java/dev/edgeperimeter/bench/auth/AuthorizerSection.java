@@ -1,0 +1,107 @@
+package dev.edgeperimeter.bench.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeperimeter.bench.BenchContext;
+import dev.edgeperimeter.bench.JmhRunner;
+import dev.edgeperimeter.bench.JmhRunner.Score;
+import dev.edgeperimeter.bench.report.Row;
+import dev.edgeperimeter.shared.json.JsonLimits;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sections 1 and 2: the authorizer's hot paths against their JCA floors (JMH), and our user-token
+ * verification against AWS's {@code aws-jwt-verify} on Node over the same RS256 tokens.
+ */
+public final class AuthorizerSection {
+  static final String PEER = "aws-jwt-verify 5.2.1";
+
+  private final BenchContext ctx;
+
+  public AuthorizerSection(BenchContext ctx) {
+    this.ctx = ctx;
+  }
+
+  public List<Row> run() throws Exception {
+    Path fixtures = ctx.workDir().resolve("auth-fixtures.json");
+    int tokens = ctx.pick(1024, 128);
+    TokenFixtures.generate(tokens, 64).write(fixtures);
+    BenchContext.log("authorizer: " + tokens + " RS256 + " + tokens + " ES256 tokens in " + fixtures);
+
+    BenchContext.log("authorizer: JMH (fork 1), log in " + ctx.workDir().resolve("jmh-AuthorizerBenchmarks.log") + " ...");
+    Map<String, Score> s = ctx.jmh().run(AuthorizerBenchmarks.class, List.of(),
+        List.of("-Dbench.fixtures=" + fixtures.toAbsolutePath(), "-Xms512m", "-Xmx512m"));
+
+    List<Row> rows = new ArrayList<>();
+    double edge = JmhRunner.micros(s.get("edgeMode"));
+    double hmac = JmhRunner.micros(s.get("edgeFloorHmac"));
+    double edgeRatio = Row.ratio(edge, hmac);
+    rows.add(new Row("authorizer edge mode: assertion + policy (keys cached)", edge, "µs/op", hmac,
+        "bare JCA HmacSHA256", edgeRatio, "<= 10 µs and <= 25x floor", Row.verdict(edge <= 10 && edgeRatio <= 25),
+        ""));
+    double jwt = JmhRunner.micros(s.get("edgeJwtCacheHit"));
+    rows.add(new Row("authorizer edge+jwt: assertion + token cache hit + policy", jwt, "µs/op", hmac,
+        "bare JCA HmacSHA256", Row.ratio(jwt, hmac), "<= 12 µs", Row.verdict(jwt <= 12), ""));
+    double rs = JmhRunner.micros(s.get("rs256Full"));
+    double rsFloor = JmhRunner.micros(s.get("rs256FloorJca"));
+    double rsRatio = Row.ratio(rs, rsFloor);
+    rows.add(new Row("RS256 user token: full verify, fresh tokens, no cache", rs, "µs/op", rsFloor,
+        "bare JCA SHA256withRSA", rsRatio, "<= 1.3x floor", Row.verdict(rsRatio <= 1.3), ""));
+    double es = JmhRunner.micros(s.get("es256Full"));
+    double esFloor = JmhRunner.micros(s.get("es256FloorJca"));
+    rows.add(new Row("ES256 user token: full verify, fresh tokens, no cache", es, "µs/op", esFloor,
+        "bare JCA SHA256withECDSA", Row.ratio(es, esFloor), "", Row.Verdict.INFO, ""));
+
+    rows.addAll(peerRows(fixtures, tokens, s));
+    return rows;
+  }
+
+  private List<Row> peerRows(Path fixtures, int tokens, Map<String, Score> s) throws Exception {
+    double oursDistinct = opsPerSecond(s.get("peerModeDistinct"));
+    double oursRepeated = opsPerSecond(s.get("peerModeRepeated"));
+    String distinctName = "RS256 distinct tokens (" + tokens + " round-robin): ours vs " + PEER;
+    String repeatedName = "RS256 repeated token: ours (cache hit) vs " + PEER;
+    int iterations = ctx.pick(20_000, 1_000);
+    Path script = ctx.projectDir().resolve("benchmarks/peer/verify-bench.mjs");
+    Path module = ctx.projectDir().resolve("benchmarks/peer/node_modules/aws-jwt-verify");
+    if (!Files.isDirectory(module)) {
+      String why = "peer not installed: run npm install --no-save --prefix benchmarks/peer aws-jwt-verify@5.2.1";
+      return List.of(
+          new Row(distinctName, oursDistinct, "ops/s", Double.NaN, PEER, Double.NaN, ">= 1x peer",
+              Row.Verdict.NOT_MEASURED, why),
+          new Row(repeatedName, oursRepeated, "ops/s", Double.NaN, PEER, Double.NaN, ">= 10x peer",
+              Row.Verdict.NOT_MEASURED, why));
+    }
+    BenchContext.log("peer: node " + script + " (" + iterations + " iterations per mode) ...");
+    Process p = new ProcessBuilder("node", script.toString(), fixtures.toAbsolutePath().toString(),
+        Integer.toString(iterations)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IllegalStateException("peer benchmark failed (exit " + p.exitValue() + "): " + out);
+    }
+    JsonNode result = new ObjectMapper(JsonLimits.FACTORY).readTree(out.substring(out.lastIndexOf('\n') + 1));
+    double peerDistinct = result.path("distinctOpsPerSec").asDouble(Double.NaN);
+    double peerRepeated = result.path("repeatedOpsPerSec").asDouble(Double.NaN);
+    String label = result.path("peer").asText(PEER) + " on Node " + result.path("node").asText();
+    double distinctRatio = Row.ratio(oursDistinct, peerDistinct);
+    double repeatedRatio = Row.ratio(oursRepeated, peerRepeated);
+    String how = "ours: UserTokenVerifier in JMH (1 thread); peer: verifySync with a hydrated JWKS, "
+        + iterations + " calls after " + Math.max(1, iterations / 4) + " warm-up; ratio = ours / peer";
+    return List.of(
+        new Row(distinctName, oursDistinct, "ops/s", peerDistinct, label, distinctRatio, ">= 1x peer (not behind)",
+            Row.verdict(distinctRatio >= 1.0), how),
+        new Row(repeatedName, oursRepeated, "ops/s", peerRepeated, label, repeatedRatio, ">= 10x peer",
+            Row.verdict(repeatedRatio >= 10.0), ""));
+  }
+
+  private static double opsPerSecond(Score s) {
+    double micros = JmhRunner.micros(s);
+    return Double.isNaN(micros) ? Double.NaN : 1_000_000.0 / micros;
+  }
+}

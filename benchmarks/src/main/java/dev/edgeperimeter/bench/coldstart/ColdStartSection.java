@@ -1,0 +1,265 @@
+package dev.edgeperimeter.bench.coldstart;
+
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.sun.net.httpserver.HttpServer;
+import dev.edgeperimeter.bench.BenchContext;
+import dev.edgeperimeter.bench.auth.TokenFixtures;
+import dev.edgeperimeter.bench.report.Row;
+import dev.edgeperimeter.local.FunctionArtifact;
+import dev.edgeperimeter.local.LocalInvoke;
+import dev.edgeperimeter.local.LocalNames;
+import dev.edgeperimeter.local.runtime.LambdaRuntimeShim;
+import dev.edgeperimeter.shared.keys.KeyMaterialCipher;
+import dev.edgeperimeter.shared.keys.KeyRecord;
+import dev.edgeperimeter.shared.keys.KeyState;
+import dev.edgeperimeter.shared.keys.KeyTable;
+import dev.edgeperimeter.testsupport.MotoServer;
+import dev.edgeperimeter.testsupport.SamTemplate;
+import dev.edgeperimeter.testsupport.TemplateResources;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * Section 3: cold start of the deployable authorizer on Lambda's path. Each run is a new JVM
+ * ({@link ProcessBuilder}) running {@link LambdaRuntimeShim} on the function's layout (the
+ * unpacked {@code authorizer-fn.zip}) with the template's environment, against moto (key table and
+ * KMS key created from template.yaml, a CURRENT key written with {@link KeyMaterialCipher}) and a
+ * loopback JWKS server; the event is a REST {@code REQUEST} event with a freshly signed assertion
+ * and user token. Timed: from just before {@code start()} to the response line. Beside it, the
+ * same harness running {@link ConstantHandler} (the JVM floor). Then "first response after
+ * priming": {@link PrimedInvoke} runs the CRaC priming hooks before timing the first invocation,
+ * beside the same first invocation without priming.
+ */
+public final class ColdStartSection {
+  static final String LOGICAL_ID = "AuthorizerFunction";
+  static final String HANDLER = "dev.edgeperimeter.authorizer.RestRequestAuthorizerHandler::handleRequest";
+
+  private final BenchContext ctx;
+
+  public ColdStartSection(BenchContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** One cold run: wall time to the response line, and the response. */
+  record Run(double millis, String response, String trailer) {
+  }
+
+  public List<Row> run() throws Exception {
+    Path project = ctx.projectDir();
+    Path layout = FunctionArtifact.layout(project, LOGICAL_ID);
+    if (!Files.isDirectory(layout.resolve("dev/edgeperimeter/authorizer"))) {
+      return List.of(Row.notMeasured("authorizer cold start", "ms", "<= 3x floor",
+          "the authorizer zip has no handler classes: " + layout));
+    }
+    int runs = ctx.pick(10, 2);
+    TokenFixtures tokens = TokenFixtures.generate(runs * 4 + 2, 0);
+    byte[] keyMaterial = new byte[32];
+    new SecureRandom().nextBytes(keyMaterial);
+    MACSigner mac = new MACSigner(keyMaterial);
+
+    BenchContext.log("cold start: moto_server, key table and KMS key from template.yaml, JWKS on loopback ...");
+    HttpServer jwks = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    byte[] jwksBody = tokens.jwks().getBytes(StandardCharsets.UTF_8);
+    jwks.createContext("/jwks.json", exchange -> {
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, jwksBody.length);
+      exchange.getResponseBody().write(jwksBody);
+      exchange.close();
+    });
+    jwks.start();
+    try (MotoServer moto = MotoServer.start()) {
+      Map<String, String> env = environment(moto, jwks.getAddress().getPort(), keyMaterial);
+      String shimPath = BenchContext.joinClassPath(BenchContext.codeSource(LambdaRuntimeShim.class),
+          BenchContext.codeSource(PojoSerializer.class));
+      String functionCp = BenchContext.joinClassPath(layout.toString(), layout.resolve("lib") + File.separator + "*",
+          shimPath);
+      String floorCp = BenchContext.joinClassPath(BenchContext.codeSource(ConstantHandler.class),
+          BenchContext.codeSource(com.amazonaws.services.lambda.runtime.Context.class), shimPath);
+      String primedCp = BenchContext.joinClassPath(functionCp, BenchContext.codeSource(PrimedInvoke.class));
+      String fn = LocalNames.functionName(LOGICAL_ID);
+      List<String> tail = List.of(fn, "6", "1024");
+
+      // the floor JVM gets the same JVM options (the template's JAVA_TOOL_OPTIONS), nothing else
+      Map<String, String> floorEnv = new HashMap<>();
+      floorEnv.put("PATH", System.getenv().getOrDefault("PATH", ""));
+      if (env.containsKey("JAVA_TOOL_OPTIONS")) {
+        floorEnv.put("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS"));
+      }
+      List<Double> cold = new ArrayList<>();
+      List<Double> floor = new ArrayList<>();
+      List<Double> primed = new ArrayList<>();
+      List<Double> unprimed = new ArrayList<>();
+      int resources = 0;
+      int t = 0;
+      for (int i = 0; i < runs; i++) {
+        // interleaved, so drift on a shared machine hits both sides alike
+        Path event = event(tokens, mac, t++);
+        Run r = start(functionCp, LambdaRuntimeShim.class.getName(), HANDLER, event, tail, List.of(), env, layout);
+        requireAllow(r, "cold start");
+        cold.add(r.millis());
+        Run f = start(floorCp, LambdaRuntimeShim.class.getName(), ConstantHandler.class.getName() + "::handleRequest",
+            event, tail, List.of(), floorEnv, layout);
+        floor.add(f.millis());
+        Run p = start(primedCp, PrimedInvoke.class.getName(), HANDLER, event(tokens, mac, t++), tail,
+            List.of("-Dorg.crac.Core.Compat=dev.edgeperimeter.bench.crac", "--prime"), env, layout);
+        requireAllow(p, "primed");
+        primed.add(firstInvokeMillis(p));
+        resources = Integer.parseInt(p.trailer().replaceAll(".*#resources (\\d+).*", "$1"));
+        Run u = start(primedCp, PrimedInvoke.class.getName(), HANDLER, event(tokens, mac, t++), tail, List.of(), env,
+            layout);
+        requireAllow(u, "unprimed");
+        unprimed.add(firstInvokeMillis(u));
+        BenchContext.log(String.format(Locale.ROOT, "cold start run %d/%d: %.0f ms (floor %.0f ms); first invoke "
+            + "primed %.1f ms, unprimed %.1f ms", i + 1, runs, r.millis(), f.millis(), firstInvokeMillis(p),
+            firstInvokeMillis(u)));
+      }
+      double coldMedian = median(cold);
+      double floorMedian = median(floor);
+      double ratio = coldMedian / floorMedian;
+      String how = runs + " runs each, interleaved; new JVM per run (JAVA_TOOL_OPTIONS from template.yaml: "
+          + env.getOrDefault("JAVA_TOOL_OPTIONS", "none") + "), LambdaRuntimeShim, process start to response line";
+      List<Row> rows = new ArrayList<>();
+      rows.add(new Row("authorizer cold start to first response, median", coldMedian, "ms", floorMedian,
+          "constant handler, same harness", ratio, "<= 3x floor", Row.verdict(ratio <= 3), how
+          + "; REST REQUEST event, edge+jwt, keys in moto (DynamoDB + KMS), JWKS on loopback HTTP"));
+      rows.add(new Row("authorizer cold start to first response, max", max(cold), "ms", max(floor),
+          "constant handler, same harness", max(cold) / max(floor), "", Row.Verdict.INFO, ""));
+      String primeNote = resources == 0
+          ? "no CRaC resource was registered by the handler: nothing primed"
+          : resources + " CRaC resource(s) primed (beforeCheckpoint + afterRestore) after handler init, then the "
+              + "first invocation timed in the same JVM; floor = the same first invocation without priming";
+      rows.add(new Row("authorizer first response after SnapStart-style priming, median", median(primed), "ms",
+          median(unprimed), "first invoke, no priming", median(primed) / median(unprimed), "", Row.Verdict.INFO,
+          primeNote));
+      rows.add(new Row("authorizer first response after SnapStart-style priming, max", max(primed), "ms",
+          max(unprimed), "first invoke, no priming", max(primed) / max(unprimed), "", Row.Verdict.INFO, ""));
+      return rows;
+    } finally {
+      jwks.stop(0);
+    }
+  }
+
+  /** The template's environment for the function (as local invoke builds it), pointed at moto and the JWKS. */
+  private Map<String, String> environment(MotoServer moto, int jwksPort, byte[] keyMaterial) {
+    SamTemplate template = SamTemplate.load(ctx.projectDir().resolve("template.yaml"));
+    TemplateResources resources = new TemplateResources(template, moto.clients());
+    String table = resources.createTable("KeyTable", LocalNames.tableName("KeyTable"));
+    String kmsKeyId = resources.createKmsKey("KeyMaterialKey");
+    try (KmsClient kms = moto.clients().kms(); DynamoDbClient dynamo = moto.clients().dynamoDb()) {
+      kms.createAlias(r -> r.aliasName(LocalNames.keyAlias()).targetKeyId(kmsKeyId));
+      String keySet = KeyTable.DEFAULT_KEY_SET;
+      byte[] ciphertext = new KeyMaterialCipher(kms, kmsKeyId).encrypt(keySet, TokenFixtures.EDGE_KID, keyMaterial);
+      Instant now = Instant.now();
+      KeyRecord current = new KeyRecord(keySet, TokenFixtures.EDGE_KID, KeyTable.ALG_HS256, KeyState.CURRENT, ciphertext,
+          now.minusSeconds(3600), Optional.of(now.minusSeconds(3600)), Optional.empty(),
+          now.plusSeconds(30L * 86_400).getEpochSecond(), Optional.empty(), 1);
+      dynamo.putItem(r -> r.tableName(table).item(KeyTable.toItem(current)));
+    }
+    Map<String, String> process = new HashMap<>(moto.environment());
+    process.put("PATH", System.getenv().getOrDefault("PATH", ""));
+    Map<String, String> overrides = Map.of(
+        "AuthMode", "edge+jwt",
+        "EdgeIssuers", TokenFixtures.EDGE_ISSUER,
+        "EdgeAudience", TokenFixtures.EDGE_AUDIENCE,
+        "OidcIssuer", TokenFixtures.ISSUER,
+        "OidcAudience", TokenFixtures.AUDIENCE,
+        "OidcJwksUrl", "http://127.0.0.1:" + jwksPort + "/jwks.json",
+        "RouteScopes", TokenFixtures.ROUTE_SCOPES);
+    LocalInvoke invoker = new LocalInvoke(ctx.projectDir(), template);
+    Map<String, String> env = new HashMap<>(invoker.functionEnvironment(
+        new LocalInvoke.Request(LOGICAL_ID, null, Map.of(), overrides, process)));
+    // SamTemplate.Resolver turns Fn::Join over a CommaDelimitedList parameter into "" (reported);
+    // set the joined values as CloudFormation would
+    env.put("EDGE_ISSUERS", TokenFixtures.EDGE_ISSUER);
+    env.put("OIDC_AUDIENCE", TokenFixtures.AUDIENCE);
+    env.put("POWERTOOLS_LOG_LEVEL", "WARN");
+    return env;
+  }
+
+  /** A REST API REQUEST authorizer event with a fresh assertion bound to user token {@code i}. */
+  private Path event(TokenFixtures tokens, MACSigner mac, int i) throws Exception {
+    String token = tokens.rs256Tokens().get(i);
+    long now = Instant.now().getEpochSecond();
+    String assertion = TokenFixtures.assertion(mac, now, "cold-" + i + "-" + now, "GET", "/orders/42",
+        TokenFixtures.ath(token), "user-" + i);
+    String json = RestRequestEvent.json(assertion, token, now);
+    Path file = ctx.workDir().resolve("coldstart-event-" + i + ".json");
+    Files.writeString(file, json, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private Run start(String classPath, String mainClass, String handler, Path event, List<String> tail,
+      List<String> extra, Map<String, String> env, Path workDir) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(BenchContext.javaExecutable());
+    extra.stream().filter(a -> a.startsWith("-D")).forEach(cmd::add);
+    cmd.addAll(List.of("-cp", classPath, mainClass, handler, event.toAbsolutePath().toString()));
+    cmd.addAll(tail);
+    extra.stream().filter(a -> a.startsWith("--")).forEach(cmd::add);
+    ProcessBuilder builder = new ProcessBuilder(cmd).directory(workDir.toFile())
+        .redirectError(ctx.workDir().resolve("coldstart-last-stderr.log").toFile());
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    long t0 = System.nanoTime();
+    Process p = builder.start();
+    String response;
+    String trailer = "";
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      response = out.readLine();
+      double millis = (System.nanoTime() - t0) / 1e6;
+      String more = out.readLine();
+      trailer = more == null ? "" : more;
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+      if (response == null) {
+        throw new IllegalStateException(mainClass + " " + handler + " gave no response (exit " + p.exitValue()
+            + "); see " + ctx.workDir().resolve("coldstart-last-stderr.log"));
+      }
+      return new Run(millis, response, trailer);
+    }
+  }
+
+  private void requireAllow(Run r, String what) {
+    if (!r.response().contains("\"Allow\"")) {
+      throw new IllegalStateException(what + ": the authorizer did not allow the benchmark request: "
+          + r.response() + " (stderr: " + ctx.workDir().resolve("coldstart-last-stderr.log") + ")");
+    }
+  }
+
+  private static double firstInvokeMillis(Run r) {
+    String t = r.trailer();
+    if (!t.startsWith("#first-invoke-nanos ")) {
+      throw new IllegalStateException("no timing line from PrimedInvoke: " + t);
+    }
+    return Long.parseLong(t.split(" ")[1]) / 1e6;
+  }
+
+  static double median(List<Double> values) {
+    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int n = v.length;
+    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  }
+
+  static double max(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+  }
+}

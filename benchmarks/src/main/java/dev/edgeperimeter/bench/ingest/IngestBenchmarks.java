@@ -1,0 +1,89 @@
+package dev.edgeperimeter.bench.ingest;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.edgeperimeter.ingest.IngestException;
+import dev.edgeperimeter.ingest.IngestPipeline;
+import dev.edgeperimeter.ingest.PreparedBody;
+import dev.edgeperimeter.shared.json.JsonLimits;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Ingest CPU path on one thread: a DataStream 2 body through parse → normalize → batch, beside a
+ * bare Jackson streaming pass over the same bytes (the floor: tokenizing alone). The body comes
+ * from {@link Ds2Generator} with the seed, size and base time in system properties
+ * {@code bench.ingest.seed}, {@code bench.ingest.bytes}, {@code bench.ingest.base} (epoch ms), so the
+ * runner knows its record count.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class IngestBenchmarks {
+
+  /** The body, generated once per fork. */
+  @State(Scope.Thread)
+  public static class Body {
+    byte[] bytes;
+    Clock clock;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IngestException {
+      long base = Long.getLong("bench.ingest.base");
+      bytes = Ds2Generator.ndjson(Long.getLong("bench.ingest.seed"), Integer.getInteger("bench.ingest.bytes"), base)
+          .bytes();
+      clock = Clock.fixed(Instant.ofEpochMilli(base + 60_000), ZoneOffset.UTC);
+      PreparedBody check = new IngestPipeline(clock).parseNormalizeBatch(bytes);
+      if (!check.rejections().isEmpty()) {
+        throw new IllegalStateException("generated body has rejected records: " + check.rejections().get(0));
+      }
+    }
+  }
+
+  /** Parse → normalize → batch (no network). */
+  @Benchmark
+  public PreparedBody pipeline(Body body) throws IngestException {
+    return new IngestPipeline(body.clock).parseNormalizeBatch(body.bytes);
+  }
+
+  /** Floor: Jackson's streaming parser over every line, touching each token's text. */
+  @Benchmark
+  public long bareJackson(Body body) throws IOException {
+    return bareJackson(body.bytes);
+  }
+
+  /** Tokenizes each line with the same factory the pipeline uses; returns a sum so nothing is elided. */
+  public static long bareJackson(byte[] bytes) throws IOException {
+    long sink = 0;
+    int pos = 0;
+    int n = bytes.length;
+    while (pos < n) {
+      int nl = pos;
+      while (nl < n && bytes[nl] != '\n') {
+        nl++;
+      }
+      if (nl > pos) {
+        try (JsonParser p = JsonLimits.FACTORY.createParser(bytes, pos, nl - pos)) {
+          JsonToken t;
+          while ((t = p.nextToken()) != null) {
+            if (t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME) {
+              sink += p.getTextLength();
+            }
+          }
+        }
+      }
+      pos = nl + 1;
+    }
+    return sink;
+  }
+}
