@@ -1,0 +1,237 @@
+package dev.edgeperimeter.authorizer;
+
+import dev.edgeperimeter.authorizer.assertion.EdgeAssertionVerifier;
+import dev.edgeperimeter.authorizer.core.AuthRequest;
+import dev.edgeperimeter.authorizer.core.AuthorizerConfig.AuthMode;
+import dev.edgeperimeter.authorizer.core.AuthorizerCore;
+import dev.edgeperimeter.authorizer.core.Decision;
+import dev.edgeperimeter.authorizer.event.EventParser;
+import dev.edgeperimeter.authorizer.event.EventType;
+import dev.edgeperimeter.authorizer.event.ResponseWriter;
+import dev.edgeperimeter.authorizer.keys.EdgeKey;
+import dev.edgeperimeter.authorizer.keys.EdgeKeyResolver;
+import dev.edgeperimeter.authorizer.telemetry.Telemetry;
+import dev.edgeperimeter.shared.crypto.Base64Url;
+import dev.edgeperimeter.shared.keys.KeyState;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.AlgorithmParameters;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPublicKeySpec;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
+import java.security.spec.RSAPublicKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+
+/**
+ * SnapStart priming ({@code org.crac}): before the snapshot, runs every hot code path once so its
+ * classes are loaded and initialised in the snapshot - event parsing for the three shapes, the
+ * assertion verifier (JSON, Nimbus HMAC) on a synthetic assertion, policy and simple responses,
+ * telemetry formatting, the JCA signature algorithms of user tokens - and prefetches the key set and
+ * the JWKS when they are reachable. Every failure is swallowed: priming can never break a
+ * deployment.
+ *
+ * <p>Nothing that must differ per restored instance is captured: the synthetic key is a constant
+ * (no randomness is drawn), the JDK HTTP client used for the JWKS is closed after priming (a new
+ * one connects after the restore; the SDK's URL-connection client retries a stale pooled
+ * connection), credentials are resolved per request, and cached keys and JWKS age by the
+ * wall clock, so after a late restore they are refreshed on the first request.
+ */
+public final class Priming implements Resource {
+  /** The synthetic (non-secret, constant) material used to exercise the HMAC path. */
+  private static final byte[] SYNTHETIC_KEY = sha256("edge-perimeter/snapstart-priming");
+  private static final String ARN = "arn:aws:execute-api:us-east-1:000000000000:priming/prod/GET/priming/1";
+
+  private final AuthorizerRuntime runtime;
+  private volatile List<String> lastRun = List.of();
+
+  Priming(AuthorizerRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  /** Registers with the global CRaC context (a no-op outside a CRaC/SnapStart JVM). */
+  void register() {
+    Core.getGlobalContext().register(this);
+  }
+
+  @Override
+  public void beforeCheckpoint(Context<? extends Resource> context) {
+    prime();
+    if (runtime.jwks() != null) {
+      try {
+        runtime.jwks().releaseConnections(); // no IdP connection (or its selector thread) in the snapshot
+      } catch (RuntimeException ignored) {
+        // best effort
+      }
+    }
+  }
+
+  @Override
+  public void afterRestore(Context<? extends Resource> context) {
+    // nothing to redo: see the class comment
+  }
+
+  /**
+   * Runs the priming steps.
+   *
+   * @return the steps that completed: {@code edge-assertion}, {@code events}, {@code responses},
+   *         {@code telemetry}, {@code jca}, and {@code keys} / {@code jwks} when those were fetched
+   */
+  public List<String> prime() {
+    List<String> done = new ArrayList<>();
+    step(done, "edge-assertion", this::primeAssertion);
+    step(done, "events", this::primeEvents);
+    step(done, "responses", this::primeResponses);
+    step(done, "telemetry", this::primeTelemetry);
+    step(done, "jca", Priming::primeJca);
+    step(done, "keys", () -> runtime.keys().refreshNow());
+    if (runtime.jwks() != null) {
+      step(done, "jwks", () -> runtime.jwks().refreshNow());
+    }
+    lastRun = List.copyOf(done);
+    return lastRun;
+  }
+
+  /** The steps of the last {@link #prime()} run. */
+  public List<String> lastRun() {
+    return lastRun;
+  }
+
+  @FunctionalInterface
+  private interface Step {
+    boolean run() throws Exception;
+  }
+
+  private static void step(List<String> done, String name, Step step) {
+    try {
+      if (step.run()) {
+        done.add(name);
+      }
+    } catch (Exception | LinkageError | StackOverflowError e) {
+      // swallowed: priming is best effort
+    }
+  }
+
+  private AuthorizerCore syntheticCore() {
+    long now = Instant.now().getEpochSecond();
+    EdgeKey key = EdgeKey.of("priming", KeyState.CURRENT, Long.MAX_VALUE, SYNTHETIC_KEY);
+    EdgeKeyResolver resolver = (kid, at) -> new EdgeKeyResolver.Match(key, false);
+    EdgeAssertionVerifier verifier = new EdgeAssertionVerifier(Set.of("priming"), "priming", Duration.ofSeconds(30),
+        Duration.ofSeconds(300), resolver, Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC));
+    return new AuthorizerCore(AuthMode.EDGE, verifier, null, runtime.config().routeScopes());
+  }
+
+  private static String syntheticAssertion(long now) throws Exception {
+    String header = Base64Url.encode("{\"alg\":\"HS256\",\"typ\":\"edge+jwt\",\"kid\":\"priming\"}"
+        .getBytes(StandardCharsets.UTF_8));
+    String claims = Base64Url.encode(("{\"iss\":\"priming\",\"aud\":\"priming\",\"iat\":" + now + ",\"exp\":" + (now + 60)
+        + ",\"jti\":\"priming\",\"htm\":\"GET\",\"htu\":\"/priming/1\",\"sub\":\"priming\",\"scope\":\"priming\","
+        + "\"epc\":[\"jwt\"]}").getBytes(StandardCharsets.UTF_8));
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(SYNTHETIC_KEY, "HmacSHA256"));
+    String input = header + "." + claims;
+    return input + "." + Base64Url.encode(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  private boolean primeAssertion() throws Exception {
+    AuthorizerCore core = syntheticCore();
+    String assertion = syntheticAssertion(Instant.now().getEpochSecond());
+    boolean ok = false;
+    for (int i = 0; i < 200; i++) {
+      Decision d = core.decide(AuthRequest.of("GET", "/priming/1", assertion, null, ARN));
+      ok = d.reason() != dev.edgeperimeter.authorizer.core.Reason.INTERNAL_ERROR;
+      core.decide(AuthRequest.of("GET", "/priming/1", assertion.substring(0, assertion.length() - 2) + "AA", null, ARN));
+    }
+    AuthorizerCore.sha256Base64Url("priming");
+    return ok;
+  }
+
+  private boolean primeEvents() throws Exception {
+    String assertion = syntheticAssertion(Instant.now().getEpochSecond());
+    String token = "{\"type\":\"TOKEN\",\"authorizationToken\":\"" + assertion + "\",\"methodArn\":\"" + ARN + "\"}";
+    String rest = "{\"type\":\"REQUEST\",\"methodArn\":\"" + ARN + "\",\"resource\":\"/priming/{id}\",\"path\":\"/priming/1\","
+        + "\"httpMethod\":\"GET\",\"headers\":{\"X-Edge-Assertion\":\"" + assertion + "\",\"Host\":\"priming\"},"
+        + "\"multiValueHeaders\":{\"X-Edge-Assertion\":[\"" + assertion + "\"]},\"queryStringParameters\":null,"
+        + "\"requestContext\":{\"stage\":\"prod\",\"identity\":{\"sourceIp\":\"192.0.2.1\"}}}";
+    String http = "{\"version\":\"2.0\",\"type\":\"REQUEST\",\"routeArn\":\"" + ARN + "\",\"rawPath\":\"/prod/priming/1\","
+        + "\"headers\":{\"x-edge-assertion\":\"" + assertion + "\"},\"requestContext\":{\"stage\":\"prod\","
+        + "\"http\":{\"method\":\"GET\",\"path\":\"/prod/priming/1\",\"sourceIp\":\"192.0.2.1\"}}}";
+    for (int i = 0; i < 100; i++) {
+      EventParser.parse(EventType.REST_TOKEN, token.getBytes(StandardCharsets.UTF_8), true);
+      EventParser.parse(EventType.REST_REQUEST, rest.getBytes(StandardCharsets.UTF_8), true);
+      EventParser.parse(EventType.HTTP_API, http.getBytes(StandardCharsets.UTF_8), false);
+    }
+    return true;
+  }
+
+  private boolean primeResponses() throws Exception {
+    AuthorizerCore core = syntheticCore();
+    Decision d = core.decide(AuthRequest.of("GET", "/priming/1", syntheticAssertion(Instant.now().getEpochSecond()),
+        null, ARN));
+    for (int i = 0; i < 100; i++) {
+      ResponseWriter.policy(d, OutputStream.nullOutputStream());
+      ResponseWriter.simple(d, OutputStream.nullOutputStream());
+    }
+    return true;
+  }
+
+  private boolean primeTelemetry() {
+    Telemetry quiet = new Telemetry("priming", "priming", Telemetry.Level.DEBUG, line -> { }, Clock.systemUTC());
+    Decision d = Decision.unauthorized(dev.edgeperimeter.authorizer.core.Reason.MALFORMED);
+    for (int i = 0; i < 100; i++) {
+      quiet.decision(Telemetry.Invocation.NONE, "PRIMING", d, 1);
+    }
+    return true;
+  }
+
+  private static boolean primeJca() throws Exception {
+    BigInteger modulus = BigInteger.ONE.shiftLeft(2047).add(BigInteger.valueOf(0x2D));
+    PublicKey rsa = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(modulus, BigInteger.valueOf(65537)));
+    byte[] input = "priming".getBytes(StandardCharsets.US_ASCII);
+    verifyQuietly(Signature.getInstance("SHA256withRSA"), rsa, input, new byte[256]);
+    Signature pss = Signature.getInstance("RSASSA-PSS");
+    pss.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
+    verifyQuietly(pss, rsa, input, new byte[256]);
+    AlgorithmParameters params = AlgorithmParameters.getInstance("EC");
+    params.init(new ECGenParameterSpec("secp256r1"));
+    ECParameterSpec spec = params.getParameterSpec(ECParameterSpec.class);
+    PublicKey ec = KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(spec.getGenerator(), spec));
+    verifyQuietly(Signature.getInstance("SHA256withECDSAinP1363Format"), ec, input, new byte[64]);
+    return true;
+  }
+
+  private static void verifyQuietly(Signature s, PublicKey key, byte[] input, byte[] signature) {
+    try {
+      s.initVerify(key);
+      s.update(input);
+      s.verify(signature);
+    } catch (java.security.GeneralSecurityException | RuntimeException expected) {
+      // a synthetic signature: only the code path matters
+    }
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package dev.edgeperimeter.authorizer.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns an identity's scopes into the resources of its IAM policy.
+ *
+ * <p>API Gateway caches an authorizer's answer per identity source and applies it to every route,
+ * so the Allow statement lists every route the scopes grant, never just the current one; a route
+ * the scopes do not grant gets an explicit Deny statement for the current resource (403), and the
+ * other granted routes stay allowed in the same (cacheable) policy.
+ */
+public final class PolicyBuilder {
+  private final RouteScopes routes;
+
+  public PolicyBuilder(RouteScopes routes) {
+    this.routes = routes;
+  }
+
+  /**
+   * The policy for an identity holding {@code scopes}, requesting {@code arn}.
+   *
+   * @return the resources to allow and, when the current route is not granted, the one to deny
+   */
+  public Grant grant(MethodArn arn, Set<String> scopes) {
+    if (routes.isEmpty()) {
+      return new Grant(List.of(arn.resource("*", "/*")), null);
+    }
+    List<String> allowed = new ArrayList<>(routes.rules().size());
+    boolean current = false;
+    for (RouteScopes.Rule rule : routes.rules()) {
+      if (!rule.grantedBy(scopes)) {
+        continue;
+      }
+      String resource = arn.resource(rule.method(), rule.path());
+      if (!allowed.contains(resource)) {
+        allowed.add(resource);
+      }
+      if (!current && rule.matches(arn.method(), arn.path())) {
+        current = true;
+      }
+    }
+    return new Grant(List.copyOf(allowed), current ? null : arn.resource());
+  }
+
+  /** Whether {@code scopes} grant {@code method} {@code path} (for answers without a policy). */
+  public boolean permits(String method, String path, Set<String> scopes) {
+    if (routes.isEmpty()) {
+      return true;
+    }
+    for (RouteScopes.Rule rule : routes.rules()) {
+      if (rule.grantedBy(scopes) && rule.matches(method, path)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * @param allow resources of the Allow statement (possibly empty)
+   * @param deny  the current resource when it is not granted (explicit Deny), else {@code null}
+   */
+  public record Grant(List<String> allow, String deny) {
+    public boolean currentAllowed() {
+      return deny == null;
+    }
+  }
+}

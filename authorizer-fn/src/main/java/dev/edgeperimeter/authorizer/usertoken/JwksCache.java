@@ -1,0 +1,232 @@
+package dev.edgeperimeter.authorizer.usertoken;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.edgeperimeter.authorizer.core.Reason;
+import dev.edgeperimeter.authorizer.core.Rejection;
+import java.security.PublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * The issuer's signing keys, cached per container as JCA {@link PublicKey}s ready for
+ * {@code Signature.initVerify}.
+ *
+ * <ul>
+ *   <li>Only RSA keys of at least 2048 bits and EC P-256 keys, for signing ({@code use} absent or
+ *       {@code sig}), are kept; any other key type ({@code oct}, {@code OKP}, other curves) is
+ *       dropped, so a token can never be checked with a symmetric or unexpected key.</li>
+ *   <li>Refreshed on the first lookup after {@code refreshAfter} (single flight; concurrent lookups
+ *       keep the cached set), and early on an unknown {@code kid} at most once per
+ *       {@link #UNKNOWN_KID_INTERVAL} (key rotation at the issuer).</li>
+ *   <li>When the JWKS cannot be fetched, the last good set serves (flagged degraded) until it is
+ *       {@code maxStaleness} old, then lookups fail closed with {@code jwks_unavailable}.</li>
+ * </ul>
+ */
+public final class JwksCache {
+  /** Minimum time between two fetches caused by unknown kids. */
+  public static final Duration UNKNOWN_KID_INTERVAL = Duration.ofSeconds(10);
+  /** Minimum time between two attempts after a failed fetch. */
+  public static final Duration RETRY_INTERVAL = Duration.ofSeconds(5);
+  /** Smallest RSA modulus accepted. */
+  public static final int MIN_RSA_BITS = 2048;
+
+  /** A usable signing key: RSA (RS256, PS256) or EC P-256 (ES256); {@code alg} when the JWK pins one. */
+  public record JwkKey(String kid, String kty, PublicKey publicKey, String alg) {
+  }
+
+  /**
+   * @param key      the key
+   * @param degraded the JWKS was served past its refresh time because its source failed
+   */
+  public record Match(JwkKey key, boolean degraded) {
+  }
+
+  private record Snapshot(Map<String, JwkKey> byKid, long loadedAtMillis) {
+  }
+
+  private final JwksFetcher fetcher;
+  private final Clock clock;
+  private final long refreshAfterMillis;
+  private final long maxStalenessMillis;
+  private final Consumer<String> warnings;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final AtomicLong fetches = new AtomicLong();
+  private final AtomicLong failedFetches = new AtomicLong();
+  private volatile Snapshot snapshot;
+  private volatile long nextAttemptMillis = Long.MIN_VALUE;
+  private volatile long lastUnknownKidFetchMillis = Long.MIN_VALUE / 4;
+
+  public JwksCache(JwksFetcher fetcher, Clock clock, Duration refreshAfter, Duration maxStaleness,
+      Consumer<String> warnings) {
+    this.fetcher = fetcher;
+    this.clock = clock;
+    this.refreshAfterMillis = refreshAfter.toMillis();
+    this.maxStalenessMillis = Math.max(maxStaleness.toMillis(), refreshAfter.toMillis());
+    this.warnings = warnings;
+  }
+
+  /**
+   * The signing key {@code kid}.
+   *
+   * @throws Rejection {@code user_token_invalid} for an unknown kid, {@code jwks_unavailable}
+   *                   when no JWKS fresh enough is at hand
+   */
+  public Match find(String kid) throws Rejection {
+    long now = clock.millis();
+    Snapshot s = snapshot;
+    if (s == null || now - s.loadedAtMillis() >= refreshAfterMillis) {
+      s = refresh(s, now, false);
+    }
+    if (s == null || now - s.loadedAtMillis() > maxStalenessMillis) {
+      throw new Rejection(Reason.JWKS_UNAVAILABLE);
+    }
+    JwkKey key = s.byKid().get(kid);
+    if (key == null && now - lastUnknownKidFetchMillis >= UNKNOWN_KID_INTERVAL.toMillis()) {
+      lastUnknownKidFetchMillis = now;
+      s = refresh(s, now, true);
+      key = s.byKid().get(kid);
+    }
+    if (key == null) {
+      throw new Rejection(Reason.USER_TOKEN_INVALID);
+    }
+    return new Match(key, now - s.loadedAtMillis() >= refreshAfterMillis);
+  }
+
+  /** Fetches now (cold start, priming); failures are reported and leave the cached set. */
+  public boolean refreshNow() {
+    return refresh(snapshot, clock.millis(), true) != null;
+  }
+
+  private Snapshot refresh(Snapshot seen, long now, boolean force) {
+    if (seen != null) {
+      if (!lock.tryLock()) {
+        return seen;
+      }
+    } else {
+      lock.lock();
+    }
+    try {
+      Snapshot latest = snapshot;
+      if (latest != seen && latest != null) {
+        return latest;
+      }
+      if (!force && now < nextAttemptMillis) {
+        return latest;
+      }
+      try {
+        Map<String, JwkKey> keys = parse(fetcher.fetch(), warnings);
+        Snapshot fresh = new Snapshot(keys, now);
+        snapshot = fresh;
+        fetches.incrementAndGet();
+        nextAttemptMillis = Long.MIN_VALUE;
+        return fresh;
+      } catch (RuntimeException e) {
+        failedFetches.incrementAndGet();
+        nextAttemptMillis = now + RETRY_INTERVAL.toMillis();
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        warnings.accept("JWKS fetch failed (" + e.getClass().getSimpleName() + "): "
+            + (m.length() > 300 ? m.substring(0, 300) : m)
+            + (latest == null ? "; no JWKS cached" : "; serving the JWKS fetched " + (now - latest.loadedAtMillis()) / 1000
+            + " s ago"));
+        return latest;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Parses a JWKS document, keeping only acceptable signing keys.
+   *
+   * @throws IllegalArgumentException when the document is not a JWKS at all
+   */
+  public static Map<String, JwkKey> parse(String json, Consumer<String> warnings) {
+    Map<String, Object>[] entries;
+    try {
+      Map<String, Object> doc = JSONObjectUtils.parse(json, HttpJwksFetcher.MAX_BYTES);
+      entries = JSONObjectUtils.getJSONObjectArray(doc, "keys");
+    } catch (ParseException | RuntimeException e) {
+      throw new IllegalArgumentException("not a JWKS document: " + e.getMessage());
+    }
+    if (entries == null) {
+      throw new IllegalArgumentException("not a JWKS document: no \"keys\" array");
+    }
+    Map<String, JwkKey> keys = new HashMap<>();
+    Set<String> duplicates = new HashSet<>();
+    int dropped = 0;
+    for (Map<String, Object> entry : entries) {
+      JwkKey key = toKey(entry);
+      if (key == null) {
+        dropped++;
+        continue;
+      }
+      if (keys.putIfAbsent(key.kid(), key) != null) {
+        duplicates.add(key.kid());
+      }
+    }
+    for (String kid : duplicates) {
+      keys.remove(kid); // ambiguous: never guess which one signed
+    }
+    if (dropped > 0 || !duplicates.isEmpty()) {
+      warnings.accept("JWKS: ignored " + dropped + " unusable key(s)"
+          + (duplicates.isEmpty() ? "" : " and " + duplicates.size() + " duplicated kid(s)"));
+    }
+    return Map.copyOf(keys);
+  }
+
+  private static JwkKey toKey(Map<String, Object> entry) {
+    try {
+      JWK jwk = JWK.parse(entry);
+      if (jwk.getKeyID() == null || (jwk.getKeyUse() != null && !KeyUse.SIGNATURE.equals(jwk.getKeyUse()))) {
+        return null;
+      }
+      String alg = jwk.getAlgorithm() == null ? null : jwk.getAlgorithm().getName();
+      if (jwk instanceof RSAKey rsa) {
+        RSAPublicKey pub = rsa.toRSAPublicKey();
+        if (pub.getModulus().bitLength() < MIN_RSA_BITS || (alg != null && !alg.equals("RS256") && !alg.equals("PS256"))) {
+          return null;
+        }
+        return new JwkKey(jwk.getKeyID(), "RSA", pub, alg);
+      }
+      if (jwk instanceof ECKey ec) {
+        if (!Curve.P_256.equals(ec.getCurve()) || (alg != null && !alg.equals("ES256"))) {
+          return null;
+        }
+        return new JwkKey(jwk.getKeyID(), "EC", ec.toECPublicKey(), alg);
+      }
+      return null;
+    } catch (ParseException | JOSEException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Closes the fetcher's connections (before a snapshot); the cached keys stay. */
+  public void releaseConnections() {
+    fetcher.releaseConnections();
+  }
+
+  /** Successful fetches so far. */
+  public long fetchCount() {
+    return fetches.get();
+  }
+
+  /** Failed fetches so far. */
+  public long failedFetchCount() {
+    return failedFetches.get();
+  }
+}

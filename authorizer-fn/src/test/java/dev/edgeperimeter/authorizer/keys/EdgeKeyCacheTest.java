@@ -1,0 +1,88 @@
+package dev.edgeperimeter.authorizer.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.edgeperimeter.authorizer.core.Reason;
+import dev.edgeperimeter.authorizer.core.Rejection;
+import dev.edgeperimeter.authorizer.support.Minter;
+import dev.edgeperimeter.authorizer.support.TestClock;
+import dev.edgeperimeter.shared.keys.KeyRecord;
+import dev.edgeperimeter.shared.keys.KeyState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Key cache: TTL, single-flight refresh")
+class EdgeKeyCacheTest {
+  private static final long NOW = Minter.NOW;
+
+  private static KeyRecord record(String kid, KeyState state) {
+    return new KeyRecord("edge-origin", kid, "HS256", state, Minter.key(kid), Instant.ofEpochSecond(NOW), Optional.empty(),
+        Optional.empty(), NOW + 86_400, Optional.empty(), 1);
+  }
+
+  @Test
+  void oneRefreshRunsWhileOtherCallersServeTheCachedSet() throws Exception {
+    TestClock clock = TestClock.at(NOW);
+    AtomicInteger loads = new AtomicInteger();
+    CountDownLatch inLoader = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    EdgeKeyCache cache = new EdgeKeyCache("edge-origin", () -> {
+      if (loads.incrementAndGet() == 2) {
+        inLoader.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return List.of(record("k1", KeyState.CURRENT));
+    }, (set, kid, blob) -> blob.clone(), clock, Duration.ofSeconds(60), Duration.ofSeconds(900), w -> { });
+
+    assertThat(cache.resolve("k1", NOW).key().kid()).isEqualTo("k1");
+    clock.advance(Duration.ofSeconds(61));
+    CompletableFuture<EdgeKeyResolver.Match> refreshing = CompletableFuture.supplyAsync(() -> {
+      try {
+        return cache.resolve("k1", NOW);
+      } catch (Rejection r) {
+        throw new IllegalStateException(r);
+      }
+    });
+    assertThat(inLoader.await(10, TimeUnit.SECONDS)).isTrue();
+    // a concurrent caller does not wait for the refresh: it is served from the (expired) cached set
+    EdgeKeyResolver.Match concurrent = cache.resolve("k1", NOW);
+    assertThat(concurrent.key().kid()).isEqualTo("k1");
+    assertThat(loads.get()).isEqualTo(2);
+    release.countDown();
+    assertThat(refreshing.get(10, TimeUnit.SECONDS).degraded()).isFalse();
+    assertThat(cache.refreshCount()).isEqualTo(2);
+  }
+
+  @Test
+  void materialThatIsNot32BytesIsNeverUsed() {
+    TestClock clock = TestClock.at(NOW);
+    EdgeKeyCache cache = new EdgeKeyCache("edge-origin", () -> List.of(record("k1", KeyState.CURRENT)),
+        (set, kid, blob) -> new byte[16], clock, Duration.ofSeconds(60), Duration.ofSeconds(900), w -> { });
+    assertThatThrownBy(() -> cache.resolve("k1", NOW)).isInstanceOf(Rejection.class)
+        .satisfies(e -> assertThat(((Rejection) e).reason()).isEqualTo(Reason.KEYS_UNAVAILABLE));
+  }
+
+  @Test
+  void aRowWithAnotherAlgIsInactive() {
+    TestClock clock = TestClock.at(NOW);
+    KeyRecord hs512 = new KeyRecord("edge-origin", "k1", "HS512", KeyState.CURRENT, Minter.key("k1"),
+        Instant.ofEpochSecond(NOW), Optional.empty(), Optional.empty(), NOW + 86_400, Optional.empty(), 1);
+    EdgeKeyCache cache = new EdgeKeyCache("edge-origin", () -> List.of(hs512), (set, kid, blob) -> blob.clone(), clock,
+        Duration.ofSeconds(60), Duration.ofSeconds(900), w -> { });
+    assertThatThrownBy(() -> cache.resolve("k1", NOW)).isInstanceOf(Rejection.class)
+        .satisfies(e -> assertThat(((Rejection) e).reason()).isEqualTo(Reason.KEY_INACTIVE));
+  }
+}

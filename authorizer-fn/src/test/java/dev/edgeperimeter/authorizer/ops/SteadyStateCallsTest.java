@@ -1,0 +1,60 @@
+package dev.edgeperimeter.authorizer.ops;
+
+import static dev.edgeperimeter.authorizer.support.Cores.assertAllowed;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.edgeperimeter.authorizer.AuthorizerRuntime;
+import dev.edgeperimeter.authorizer.core.AuthRequest;
+import dev.edgeperimeter.authorizer.core.AuthorizerConfig;
+import dev.edgeperimeter.authorizer.support.CountingClients;
+import dev.edgeperimeter.authorizer.support.Minter;
+import dev.edgeperimeter.authorizer.support.MotoKeys;
+import dev.edgeperimeter.authorizer.support.Sink;
+import dev.edgeperimeter.authorizer.support.TestClock;
+import dev.edgeperimeter.shared.config.Env;
+import dev.edgeperimeter.shared.keys.KeyState;
+import dev.edgeperimeter.testsupport.MotoExtension;
+import dev.edgeperimeter.testsupport.MotoServer;
+import java.time.Duration;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(MotoExtension.class)
+@DisplayName("Steady state: no DynamoDB or KMS call per request")
+class SteadyStateCallsTest {
+  private static final long NOW = Minter.NOW;
+
+  @Test
+  void oneQueryPerTtlAndOneDecryptPerKey(MotoServer server) {
+    MotoKeys keys = new MotoKeys(server, "steady");
+    for (String kid : new String[] {"s-next", "s-cur", "s-prev"}) {
+      keys.put(kid, kid.equals("s-next") ? KeyState.NEXT : kid.equals("s-cur") ? KeyState.CURRENT : KeyState.PREVIOUS,
+          Minter.key(kid), NOW + 86_400);
+    }
+    TestClock clock = TestClock.at(NOW);
+    CountingClients clients = new CountingClients(server);
+    AuthorizerRuntime runtime = AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())),
+        clients.dynamo, clients.kms, clock, new Sink(), null);
+
+    for (int i = 0; i < 500; i++) {
+      String kid = i % 2 == 0 ? "s-cur" : "s-prev";
+      assertAllowed(runtime.core().decide(AuthRequest.of("GET", "/orders/42",
+          Minter.sign(Minter.key(kid), Minter.header(kid), Minter.claims("GET", "/orders/42")), null,
+          Minter.arn("GET", "/orders/42"))));
+    }
+    assertThat(clients.calls("DynamoDb.Query")).isEqualTo(1);
+    assertThat(clients.calls("Kms.Decrypt")).isEqualTo(3);
+    assertThat(clients.total()).isEqualTo(4);
+
+    clients.reset();
+    clock.advance(Duration.ofSeconds(60));
+    for (int i = 0; i < 100; i++) {
+      runtime.core().decide(AuthRequest.of("GET", "/orders/42",
+          Minter.sign(Minter.key("s-cur"), Minter.header("s-cur"), Minter.claims("GET", "/orders/42")), null,
+          Minter.arn("GET", "/orders/42")));
+    }
+    assertThat(clients.calls("DynamoDb.Query")).as("one refresh after the TTL").isEqualTo(1);
+    assertThat(clients.calls("Kms.Decrypt")).as("unchanged ciphertexts are not decrypted again").isZero();
+  }
+}
