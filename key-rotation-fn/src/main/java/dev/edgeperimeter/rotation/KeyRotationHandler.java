@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
+import software.amazon.lambda.powertools.metrics.model.DimensionSet;
 
 /**
  * Lambda entry point of {@code key-rotation-fn}: the monthly EventBridge schedule and operator
@@ -31,17 +32,22 @@ import software.amazon.lambda.powertools.metrics.MetricsFactory;
  * {@code RotationFailed}, so EventBridge's retries and the DLQ see it; the next run resumes.
  *
  * <p>SnapStart: the constructor builds clients only (no connection, credentials or randomness is
- * captured); key material randomness comes from a {@code SecureRandom} created per key, and the
- * EdgeKV HTTP client and publish secret are created on first use.
+ * captured) and registers {@link Priming} with the CRaC context, which warms the no-network paths
+ * before the snapshot; key material randomness comes from a {@code SecureRandom} created per key,
+ * and the EdgeKV HTTP client and publish secret are created on first use.
  */
 public final class KeyRotationHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
   private static final Logger LOG = LoggerFactory.getLogger(KeyRotationHandler.class);
   static final Duration SECRET_CACHE_TTL = Duration.ofMinutes(5);
+  static final String SERVICE_DIMENSION = "service";
+  static final String DEFAULT_SERVICE_NAME = "key-rotation";
 
   private final CommandParser parser;
   private final KeyRotator rotator;
   private final RotationTelemetry telemetry;
   private final Metrics metrics;
+  /** Held here as well as in the CRaC context, which may reference resources weakly. */
+  private final Priming priming;
 
   /** Used by the Lambda runtime: configuration from the environment, validated here (cold start). */
   public KeyRotationHandler() {
@@ -53,6 +59,10 @@ public final class KeyRotationHandler implements RequestHandler<Map<String, Obje
     AwsClients clients = new AwsClients(AwsSettings.fromEnvironment(env));
     this.metrics = MetricsFactory.getMetricsInstance();
     metrics.setNamespace(config.metricsNamespace());
+    // The template's alarms select service=<POWERTOOLS_SERVICE_NAME>; set it from the validated
+    // configuration rather than relying on Powertools reading the process environment.
+    metrics.setDefaultDimensions(DimensionSet.of(SERVICE_DIMENSION, env.string("POWERTOOLS_SERVICE_NAME",
+        DEFAULT_SERVICE_NAME)));
     this.telemetry = new PowertoolsTelemetry(metrics, config.keySet());
     EdgeKeyPublisher publisher = RotationConfig.PUBLISHER_EDGEKV.equals(config.publisher())
         ? new EdgeKvPublisher(new SecretsManagerPublishSecrets(
@@ -63,6 +73,8 @@ public final class KeyRotationHandler implements RequestHandler<Map<String, Obje
         new KeyMaterialCipher(clients.kms(), config.kmsKeyId()), publisher, telemetry, config.policy(), clock,
         FaultHook.NONE);
     this.parser = new CommandParser(clock);
+    this.priming = new Priming(parser);
+    priming.register();
   }
 
   KeyRotationHandler(CommandParser parser, KeyRotator rotator, RotationTelemetry telemetry, Metrics metrics) {
@@ -70,6 +82,12 @@ public final class KeyRotationHandler implements RequestHandler<Map<String, Obje
     this.rotator = rotator;
     this.telemetry = telemetry;
     this.metrics = metrics;
+    this.priming = new Priming(parser);
+  }
+
+  /** The SnapStart priming registered by this handler. */
+  Priming priming() {
+    return priming;
   }
 
   @Override

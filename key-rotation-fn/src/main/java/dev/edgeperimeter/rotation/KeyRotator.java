@@ -46,6 +46,11 @@ public final class KeyRotator {
   static final int MAX_ROUNDS = 16;
   static final int MATERIAL_BYTES = 32;
   static final int KID_RANDOM_BYTES = 9;
+  /**
+   * How long a forced rotation holds the force lock: forced invocations within this window of one
+   * that created a key converge on that key instead of creating another.
+   */
+  static final java.time.Duration FORCE_WINDOW = java.time.Duration.ofMinutes(10);
 
   private enum Mode { SCHEDULED, FORCED, BOOTSTRAP }
 
@@ -129,7 +134,7 @@ public final class KeyRotator {
             }
             PeriodLock lock = mode == Mode.SCHEDULED && current.isPresent() ? PeriodLock.CLAIM : PeriodLock.MARK;
             try {
-              createNext(trigger, period, lock, changes);
+              createNext(trigger, period, lock, mode == Mode.FORCED, changes);
               created = true;
             } catch (ConcurrentChangeException raced) {
               contended = true;
@@ -173,7 +178,10 @@ public final class KeyRotator {
     String message = switch (mode) {
       case BOOTSTRAP -> "key set " + policy.keySet() + " already has a CURRENT key (" + currentKid
           + "); bootstrap changed nothing";
-      case FORCED -> "another run rotated the key set concurrently; CURRENT is " + currentKid;
+      case FORCED -> repository.forceLockHolder(now())
+          .map(holder -> "another forced rotation created a key within the last " + FORCE_WINDOW.toMinutes()
+              + " minutes (" + holder + "); not creating another. CURRENT is " + currentKid)
+          .orElse("another run rotated the key set concurrently; CURRENT is " + currentKid);
       case SCHEDULED -> "period " + period + " was already rotated; CURRENT is " + currentKid
           + (changes.isEmpty() ? "; nothing to do" : "");
     };
@@ -182,7 +190,8 @@ public final class KeyRotator {
         policy.keySet(), period.toString(), currentKid, changes, message, Map.of());
   }
 
-  private KeyRecord createNext(Trigger trigger, YearMonth period, PeriodLock lock, List<String> changes) {
+  private KeyRecord createNext(Trigger trigger, YearMonth period, PeriodLock lock, boolean forceLock,
+                               List<String> changes) {
     faults.before(RotationStep.CREATE, null);
     Instant now = now();
     SecureRandom random = new SecureRandom();
@@ -199,7 +208,8 @@ public final class KeyRotator {
     }
     KeyRecord key = new KeyRecord(policy.keySet(), kid, KeyTable.ALG_HS256, KeyState.NEXT, encrypted, now,
         Optional.empty(), Optional.empty(), now.plus(policy.keyLifetime()).getEpochSecond(), Optional.empty(), 1);
-    repository.createNext(key, period, lock, trigger, now);
+    repository.createNext(key, period, lock, forceLock ? Optional.of(now.plus(FORCE_WINDOW)) : Optional.empty(),
+        trigger, now);
     changed(changes, trigger, kid, null, KeyState.NEXT, now, "created for period " + period);
     return key;
   }
@@ -315,7 +325,7 @@ public final class KeyRotator {
                 throw new IllegalStateException("the replacement key created by this run is no longer NEXT");
               }
               step = RotationStep.CREATE;
-              createNext(trigger, command.period(), PeriodLock.MARK, changes);
+              createNext(trigger, command.period(), PeriodLock.MARK, false, changes);
               createdHere = true;
               continue;
             }

@@ -36,13 +36,19 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  *       part of a committed transaction) cannot lead to two CURRENT keys;</li>
  *   <li>period locks ({@code sk = PERIOD#<yyyy-MM>}) record that a month has been rotated; the
  *       scheduled rotation creates its lock with {@code attribute_not_exists} in the same
- *       transaction as the NEXT key, so racing runs cannot both create one.</li>
+ *       transaction as the NEXT key, so racing runs cannot both create one;</li>
+ *   <li>the force lock ({@code sk = FORCE}) is the same guard for forced rotations: a forced run
+ *       creates its NEXT key only if no other forced run did so within the lock window
+ *       ({@code lockedUntil}), again in the same transaction, so simultaneous forced invocations
+ *       create one key between them.</li>
  * </ul>
  * Neither helper row starts with {@code KEY#}, so {@link KeyStore} never reads them.
  */
 final class KeySetRepository {
   static final String MARKER_SK = "ROTATION";
   static final String PERIOD_PREFIX = "PERIOD#";
+  static final String FORCE_SK = "FORCE";
+  static final String LOCKED_UNTIL = "lockedUntil";
   static final String PENDING_KID = "pendingKid";
   static final String EDGE_KID = "edgeKid";
   static final String CURRENT_KID = "currentKid";
@@ -97,8 +103,14 @@ final class KeySetRepository {
     return v == null || v.s() == null ? Optional.empty() : Optional.of(v.s());
   }
 
-  /** Creates {@code key} as NEXT, marks it pending and handles the period lock, in one transaction. */
-  void createNext(KeyRecord key, YearMonth period, PeriodLock lock, Trigger trigger, Instant now) {
+  /**
+   * Creates {@code key} as NEXT, marks it pending and handles the period lock, in one transaction.
+   *
+   * @param forceLockUntil for a forced rotation: take the force lock until then, failing with
+   *                       {@link ConcurrentChangeException} while another forced run holds it
+   */
+  void createNext(KeyRecord key, YearMonth period, PeriodLock lock, Optional<Instant> forceLockUntil,
+                  Trigger trigger, Instant now) {
     Map<String, AttributeValue> item = new HashMap<>(KeyTable.toItem(key));
     item.put(CHANGED_BY, s(trigger.toString()));
     Map<String, AttributeValue> lockItem = new HashMap<>(rowKey(periodSortKey(period)));
@@ -111,7 +123,7 @@ final class KeySetRepository {
     if (lock == PeriodLock.CLAIM) {
       lockPut.conditionExpression("attribute_not_exists(#sk)").expressionAttributeNames(Map.of("#sk", KeyTable.SK));
     }
-    transact("create " + key.kid(),
+    List<TransactWriteItem> writes = new ArrayList<>(List.of(
         TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
             .conditionExpression("attribute_not_exists(#sk)")
             .expressionAttributeNames(Map.of("#sk", KeyTable.SK))).build(),
@@ -121,7 +133,35 @@ final class KeySetRepository {
             .conditionExpression("attribute_not_exists(#pending)")
             .expressionAttributeNames(Map.of("#pending", PENDING_KID, "#updated", UPDATED_AT,
                 "#version", KeyTable.VERSION))
-            .expressionAttributeValues(Map.of(":kid", s(key.kid()), ":now", s(now.toString()), ":one", n(1)))).build());
+            .expressionAttributeValues(Map.of(":kid", s(key.kid()), ":now", s(now.toString()), ":one", n(1))))
+            .build()));
+    forceLockUntil.ifPresent(until -> writes.add(forceLock(key.kid(), until, trigger, now)));
+    transact("create " + key.kid(), writes.toArray(TransactWriteItem[]::new));
+  }
+
+  /** Takes the force lock until {@code until}, unless another forced run holds it now. */
+  private TransactWriteItem forceLock(String kid, Instant until, Trigger trigger, Instant now) {
+    Map<String, AttributeValue> lock = new HashMap<>(rowKey(FORCE_SK));
+    lock.put(KeyTable.KID, s(kid));
+    lock.put(LOCKED_UNTIL, n(until.getEpochSecond()));
+    lock.put(CHANGED_BY, s(trigger.toString()));
+    lock.put(CHANGED_AT, s(now.toString()));
+    lock.put(KeyTable.EXPIRES_AT, n(until.getEpochSecond() + 86_400));
+    return TransactWriteItem.builder().put(p -> p.tableName(table).item(lock)
+        .conditionExpression("attribute_not_exists(#sk) OR #until <= :now")
+        .expressionAttributeNames(Map.of("#sk", KeyTable.SK, "#until", LOCKED_UNTIL))
+        .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond())))).build();
+  }
+
+  /** Until when the force lock is held, with the kid and trigger of the run holding it; empty if free. */
+  Optional<String> forceLockHolder(Instant now) {
+    Map<String, AttributeValue> lock = get(FORCE_SK);
+    AttributeValue until = lock.get(LOCKED_UNTIL);
+    if (until == null || until.n() == null || Long.parseLong(until.n()) <= now.getEpochSecond()) {
+      return Optional.empty();
+    }
+    return Optional.of("kid " + text(lock, KeyTable.KID).orElse("?") + " by " + text(lock, CHANGED_BY).orElse("?")
+        + ", locked until " + Instant.ofEpochSecond(Long.parseLong(until.n())));
   }
 
   /** Records that the edge store confirmed {@code kid}. */

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.edgeperimeter.rotation.support.EdgeKvStandIn;
 import dev.edgeperimeter.rotation.support.RotationFixture;
 import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.keys.KeyRecord;
 import dev.edgeperimeter.shared.keys.KeyState;
 import dev.edgeperimeter.testsupport.MotoExtension;
 import dev.edgeperimeter.testsupport.MotoServer;
+import dev.edgeperimeter.testsupport.edgekv.EdgeKvStandIn.RecordedRequest;
 import java.time.Instant;
 import java.time.YearMonth;
 import org.junit.jupiter.api.AfterEach;
@@ -86,12 +86,12 @@ class EdgePublishFailureTest {
     world.edge.clearRequests();
     assertThat(world.scheduled(rotator, "evt-1").outcome()).isEqualTo("ROTATED");
     assertThat(world.edgeKid("production")).contains(pending);
-    assertThat(world.edge.requests()).extracting(EdgeKvStandIn.Seen::method, EdgeKvStandIn.Seen::path)
+    assertThat(world.edge.requests()).extracting(RecordedRequest::method, RecordedRequest::path)
         .containsExactly(
             tuple("PUT", RotationFixture.TARGET.path("staging")), tuple("GET", RotationFixture.TARGET.path("staging")),
             tuple("PUT", RotationFixture.TARGET.path("production")),
             tuple("GET", RotationFixture.TARGET.path("production")));
-    assertThat(world.edge.requests()).extracting(EdgeKvStandIn.Seen::status).containsOnly(200);
+    assertThat(world.edge.requests()).extracting(RecordedRequest::status).containsOnly(200);
   }
 
   @Test
@@ -100,7 +100,7 @@ class EdgePublishFailureTest {
     world.edge.failNext(1, 429);
     RotationResult result = world.scheduled(rotator, "evt-1");
     assertThat(result.outcome()).isEqualTo("ROTATED");
-    assertThat(world.edge.requests()).extracting(EdgeKvStandIn.Seen::status).startsWith(429, 200);
+    assertThat(world.edge.requests()).extracting(RecordedRequest::status).startsWith(429, 200);
     assertThat(world.telemetry.count("RotationFailed")).isZero();
   }
 
@@ -110,7 +110,7 @@ class EdgePublishFailureTest {
     world.edge.staleReads(2);
     RotationResult result = world.scheduled(rotator, "evt-1");
     assertThat(result.outcome()).isEqualTo("ROTATED");
-    assertThat(world.edge.requests()).extracting(EdgeKvStandIn.Seen::method)
+    assertThat(world.edge.requests()).extracting(RecordedRequest::method)
         .containsExactly("PUT", "GET", "GET", "GET", "PUT", "GET", "GET", "GET");
   }
 
@@ -118,7 +118,8 @@ class EdgePublishFailureTest {
   @DisplayName("rejected credentials (401) fail at once, without retries and without secrets in the message")
   void badCredentialsFailFast() {
     world.secrets.putSecretValue(r -> r.secretId(world.secretId).secretString(
-        world.edge.secretJson(Base64Url.encode(world.wrappingKey)).replace(EdgeKvStandIn.CLIENT_SECRET, "d3Jvbmc=")));
+        world.edge.secretJson(Base64Url.encode(world.wrappingKey))
+            .replace(world.edge.credentials().clientSecret(), "d3Jvbmc=")));
     KeyRotator fresh = world.rotator();
     assertThatThrownBy(() -> world.scheduled(fresh, "evt-1"))
         .isInstanceOf(RotationException.class)

@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -84,33 +85,93 @@ class IdempotencyAndRacesTest {
     assertThat(world.telemetry.count("RotationSucceeded")).isEqualTo(1);
   }
 
-  @Test
-  @DisplayName("eight invocations at once create exactly one new key and exactly one of them reports ROTATED")
-  void eightConcurrentRuns() throws Exception {
-    int runs = 8;
+  /** Runs {@code runs} invocations at once, each with its own rotator (as separate Lambda containers). */
+  private List<String> concurrently(int runs, BiFunction<KeyRotator, Integer, RotationResult> invocation)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(runs);
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<RotationResult>> results = new ArrayList<>();
-    for (int i = 0; i < runs; i++) {
-      KeyRotator own = world.rotator();
-      String id = "evt-" + i;
-      results.add(pool.submit(() -> {
-        start.await();
-        return world.scheduled(own, id);
-      }));
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<RotationResult>> results = new ArrayList<>();
+      for (int i = 0; i < runs; i++) {
+        KeyRotator own = world.rotator();
+        int n = i;
+        results.add(pool.submit(() -> {
+          start.await();
+          return invocation.apply(own, n);
+        }));
+      }
+      start.countDown();
+      List<String> outcomes = new ArrayList<>();
+      for (Future<RotationResult> result : results) {
+        outcomes.add(result.get().outcome());
+      }
+      return outcomes;
+    } finally {
+      pool.shutdown();
     }
-    start.countDown();
-    List<String> outcomes = new ArrayList<>();
-    for (Future<RotationResult> result : results) {
-      outcomes.add(result.get().outcome());
-    }
-    pool.shutdown();
+  }
+
+  private void assertExactlyOneRotated(List<String> outcomes) {
     assertRotatedOnce();
     assertThat(outcomes).containsOnly("ROTATED", "ALREADY_ROTATED");
     assertThat(outcomes).filteredOn("ROTATED"::equals).hasSize(1);
     assertThat(world.telemetry.count("RotationSucceeded")).isEqualTo(1);
     assertThat(world.telemetry.count("RotationFailed")).isZero();
     assertThat(world.telemetry.changes()).filteredOn(c -> c.to() == KeyState.NEXT).hasSize(1);
+  }
+
+  private static RotationCommand forced(String operator) {
+    return new RotationCommand.Rotate(Trigger.operator(operator), YearMonth.of(2026, 11), true);
+  }
+
+  @Test
+  @DisplayName("eight invocations at once create exactly one new key and exactly one of them reports ROTATED")
+  void eightConcurrentRuns() throws Exception {
+    assertExactlyOneRotated(concurrently(8, (own, i) -> world.scheduled(own, "evt-" + i)));
+  }
+
+  @Test
+  @DisplayName("eight forced rotations at once create exactly one new key (the force lock)")
+  void eightConcurrentForcedRuns() throws Exception {
+    world.scheduled(rotator, "evt-nov");
+    String scheduledKey = novemberKeys().get(0).kid();
+    world.telemetry.clear();
+    world.clock.advance(Duration.ofHours(1));
+
+    List<String> outcomes = concurrently(8, (own, i) -> own.execute(forced("operator-" + i)));
+
+    assertThat(outcomes).containsOnly("ROTATED", "ALREADY_ROTATED");
+    assertThat(outcomes).filteredOn("ROTATED"::equals).hasSize(1);
+    assertThat(world.telemetry.changes()).filteredOn(c -> c.to() == KeyState.NEXT).hasSize(1);
+    assertThat(world.telemetry.count("RotationSucceeded")).isEqualTo(1);
+    assertThat(world.telemetry.count("RotationFailed")).isZero();
+    assertThat(novemberKeys()).hasSize(2);
+    KeyRecord forcedKey = world.inState(KeyState.CURRENT).get(0);
+    assertThat(forcedKey.kid()).isNotEqualTo(scheduledKey);
+    assertThat(world.key(scheduledKey).state()).isEqualTo(KeyState.PREVIOUS);
+    assertThat(world.edgeKid("production")).contains(forcedKey.kid());
+    assertThat(world.row("FORCE")).containsKey("lockedUntil");
+  }
+
+  @Test
+  @DisplayName("a second forced rotation within the lock window converges on the first; after it, it rotates again")
+  void forceLockWindow() {
+    RotationResult first = rotator.execute(forced("alice"));
+    assertThat(first.outcome()).isEqualTo("ROTATED");
+
+    world.clock.advance(KeyRotator.FORCE_WINDOW.minusMinutes(1));
+    RotationResult duplicate = rotator.execute(forced("bob"));
+    assertThat(duplicate.outcome()).isEqualTo("ALREADY_ROTATED");
+    assertThat(duplicate.kid()).isEqualTo(first.kid());
+    assertThat(duplicate.message()).contains("another forced rotation created a key within the last 10 minutes")
+        .contains("kid " + first.kid()).contains("operator:alice");
+    assertThat(duplicate.changes()).isEmpty();
+
+    world.clock.advance(Duration.ofMinutes(1));
+    RotationResult later = rotator.execute(forced("bob"));
+    assertThat(later.outcome()).isEqualTo("ROTATED");
+    assertThat(later.kid()).isNotEqualTo(first.kid());
+    assertThat(world.inState(KeyState.CURRENT)).extracting(KeyRecord::kid).containsExactly(later.kid());
   }
 
   @ParameterizedTest(name = "crash before {0}, then rerun")

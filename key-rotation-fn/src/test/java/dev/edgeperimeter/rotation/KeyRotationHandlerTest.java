@@ -39,9 +39,7 @@ class KeyRotationHandlerTest {
 
   @BeforeEach
   void setUp() {
-    // AwsSettings reads credentials from the process environment or these system properties.
-    System.setProperty("aws.accessKeyId", MotoServer.ACCESS_KEY);
-    System.setProperty("aws.secretAccessKey", MotoServer.SECRET_KEY);
+    RotationFixture.useMotoCredentials();
     world = new RotationFixture(moto, Instant.parse("2026-10-20T10:00:00Z"));
   }
 
@@ -51,13 +49,7 @@ class KeyRotationHandlerTest {
   }
 
   private Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(moto.environment());
-    env.put("POWERTOOLS_SERVICE_NAME", "key-rotation");
-    env.put("KEY_TABLE_NAME", world.table);
-    env.put("KMS_KEY_ID", world.kmsKeyId);
-    env.put("EDGE_PUBLISHER", "edgekv");
-    env.put("EDGE_PUBLISH_SECRET_ID", world.secretId);
-    return env;
+    return world.handlerEnvironment();
   }
 
   private KeyRotationHandler handler(Instant now) {

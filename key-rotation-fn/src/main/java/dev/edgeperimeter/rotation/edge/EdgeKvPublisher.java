@@ -130,6 +130,24 @@ public final class EdgeKvPublisher implements EdgeKeyPublisher {
     }
   }
 
+  /**
+   * Runs the JSON paths of a publish once on synthetic, non-secret data (SnapStart priming): the
+   * publish secret parser, the item writer and the confirmation reader. No network, no randomness
+   * (neither the EdgeGrid signer, whose nonce is random, nor the AES-GCM wrap runs).
+   *
+   * @return the kid read back from the synthetic item
+   */
+  public static String primeJson() {
+    PublishSecret secret = PublishSecret.parse("{\"host\":\"akab-priming.luna.akamaiapis.net\","
+        + "\"client_token\":\"priming\",\"client_secret\":\"priming\",\"access_token\":\"priming\","
+        + "\"wrapping_key\":\"" + "A".repeat(43) + "\"}");
+    secret.baseUri().resolve(new EdgeKvTarget("priming", "priming", "priming", java.util.List.of("staging"))
+        .path("staging"));
+    try (EdgeKey key = new EdgeKey("priming", "HS256", new byte[KeyWrapper.WRAPPING_KEY_BYTES], 0)) {
+      return kidOf(new String(itemJson(key, "priming"), StandardCharsets.UTF_8));
+    }
+  }
+
   static byte[] itemJson(EdgeKey key, String wrapped) {
     StringWriter out = new StringWriter();
     try (JsonGenerator json = JsonLimits.FACTORY.createGenerator(out)) {

@@ -22,6 +22,7 @@ import dev.edgeperimeter.shared.keys.KeyStore;
 import dev.edgeperimeter.testsupport.MotoServer;
 import dev.edgeperimeter.testsupport.SamTemplate;
 import dev.edgeperimeter.testsupport.TemplateResources;
+import dev.edgeperimeter.testsupport.edgekv.EdgeKvStandIn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
@@ -80,11 +81,34 @@ public final class RotationFixture implements AutoCloseable {
     this.secrets = clients.configure(SecretsManagerClient.builder()).httpClient(clients.httpClient()).build();
     this.wrappingKey = new byte[32];
     new SecureRandom().nextBytes(wrappingKey);
-    this.edge = new EdgeKvStandIn();
+    this.edge = EdgeKvStandIn.builder().namespaces(TARGET.namespace()).build().start();
     this.secretId = "edge-publish-" + UUID.randomUUID();
     secrets.createSecret(r -> r.name(secretId).secretString(edge.secretJson(Base64Url.encode(wrappingKey))));
     this.clock = new MutableClock(start);
     this.cipher = new KeyMaterialCipher(kms, kmsKeyId);
+  }
+
+  /**
+   * Points the AWS SDK's default credentials at moto's: {@code AwsSettings} reads them from the
+   * process environment or these system properties (for tests that build the Lambda handler).
+   */
+  public static void useMotoCredentials() {
+    System.setProperty("aws.accessKeyId", MotoServer.ACCESS_KEY);
+    System.setProperty("aws.secretAccessKey", MotoServer.SECRET_KEY);
+  }
+
+  /**
+   * The environment the Lambda handler is configured with for this world: moto's endpoint and
+   * region, the table, the KMS key and the publish secret (EdgeKV publisher).
+   */
+  public Map<String, String> handlerEnvironment() {
+    Map<String, String> env = new java.util.HashMap<>(moto.environment());
+    env.put("POWERTOOLS_SERVICE_NAME", "key-rotation");
+    env.put("KEY_TABLE_NAME", table);
+    env.put("KMS_KEY_ID", kmsKeyId);
+    env.put("EDGE_PUBLISHER", "edgekv");
+    env.put("EDGE_PUBLISH_SECRET_ID", secretId);
+    return env;
   }
 
   /** Makes the fault hook throw before {@code step} (once), to simulate a crash between steps. */

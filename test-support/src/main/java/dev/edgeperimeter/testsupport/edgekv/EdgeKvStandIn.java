@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,7 +51,11 @@ import java.util.regex.Pattern;
  * allowed only when the stand-in is built with {@link Builder#allowEdgeReads(boolean)}; every
  * other unsigned request is still refused. {@link #requests()} marks such reads as unsigned.
  *
- * <p>{@link #failNext(int, int)} makes the next requests fail (500, 429, ...) for retry tests.
+ * <p>Fault injection for retry tests: {@link #failNext(int, int)} makes the next requests fail
+ * (500, 429, ...), {@link #failNetwork(String, int, int)} only those to one network, and
+ * {@link #staleReads(int)} imitates EdgeKV's propagation delay (reads after a write still return
+ * the old value for a while). {@link #requests()} is the request log; {@link #secretJson(String)}
+ * the publish secret (docs/WIRE-DETAILS.md) that points a publisher at this server.
  */
 public final class EdgeKvStandIn implements AutoCloseable {
   /** Largest item value accepted (EdgeKV's own limit is of this order). */
@@ -73,6 +79,10 @@ public final class EdgeKvStandIn implements AutoCloseable {
   private final List<RecordedRequest> requests = java.util.Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private volatile int failureStatus = 500;
+  private final Map<String, Deque<Integer>> networkFailures = new ConcurrentHashMap<>();
+  private final Map<String, String> previousValues = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> staleLeft = new ConcurrentHashMap<>();
+  private volatile int staleReads;
   private WireMockServer server;
   private EdgeKvCredentials credentials;
   private EdgeGridVerifier verifier;
@@ -198,11 +208,55 @@ public final class EdgeKvStandIn implements AutoCloseable {
     failuresLeft.set(count);
   }
 
+  /**
+   * The next {@code count} requests to items on {@code network} answer {@code status} and change
+   * nothing (after any {@link #failNext} failures are used up).
+   */
+  public void failNetwork(String network, int count, int status) {
+    Deque<Integer> queue = networkFailures.computeIfAbsent(network, n -> new ConcurrentLinkedDeque<>());
+    for (int i = 0; i < count; i++) {
+      queue.add(status);
+    }
+  }
+
+  /** Drops every pending {@link #failNext} and {@link #failNetwork} failure. */
+  public void clearFailures() {
+    failuresLeft.set(0);
+    networkFailures.clear();
+  }
+
+  /**
+   * After each write of an item, its next {@code count} reads still return the value it had
+   * before (404 when it had none), as EdgeKV does while a write propagates. 0 (the default) turns
+   * this off.
+   */
+  public void staleReads(int count) {
+    this.staleReads = count;
+  }
+
   /** Every request served so far, oldest first. */
   public List<RecordedRequest> requests() {
     synchronized (requests) {
       return List.copyOf(requests);
     }
+  }
+
+  /** Forgets the request log (items, credentials and failures stay). */
+  public void clearRequests() {
+    requests.clear();
+  }
+
+  /**
+   * The publish secret of docs/WIRE-DETAILS.md that points a publisher at this server: its
+   * {@link #baseUrl()}, {@link #credentials()} and the given wrapping key.
+   *
+   * @param wrappingKey the 32-byte AES wrapping key, unpadded base64url
+   */
+  public String secretJson(String wrappingKey) {
+    EdgeKvCredentials c = credentials();
+    return "{\"host\":" + quote(baseUrl()) + ",\"client_token\":" + quote(c.clientToken())
+        + ",\"client_secret\":" + quote(c.clientSecret()) + ",\"access_token\":" + quote(c.accessToken())
+        + ",\"wrapping_key\":" + quote(wrappingKey) + "}";
   }
 
   @Override
@@ -265,8 +319,15 @@ public final class EdgeKvStandIn implements AutoCloseable {
       String contentType) {
     String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
     if (failuresLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-      return problem(failureStatus, failureStatus == 429 ? "Too Many Requests" : "Internal Server Error",
-          "Simulated failure", method, path);
+      return simulatedFailure(failureStatus, method, path);
+    }
+    for (Map.Entry<String, Deque<Integer>> entry : networkFailures.entrySet()) {
+      if (path.startsWith("/edgekv/v1/networks/" + entry.getKey() + "/")) {
+        Integer status = entry.getValue().poll();
+        if (status != null) {
+          return simulatedFailure(status, method, path);
+        }
+      }
     }
     Matcher m = ITEM_PATH.matcher(path);
     if (!m.matches()) {
@@ -299,6 +360,10 @@ public final class EdgeKvStandIn implements AutoCloseable {
     String k = key(network, namespace, group, item);
     if ("GET".equals(method)) {
       String value = items.get(k);
+      AtomicInteger stale = staleLeft.get(k);
+      if (stale != null && stale.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+        value = previousValues.get(k);
+      }
       return value == null
           ? problem(404, "Not Found", "Item '" + item + "' was not found in group '" + group + "'", method, path)
           : new Answer(200, "application/json", value);
@@ -313,7 +378,13 @@ public final class EdgeKvStandIn implements AutoCloseable {
     if (!looksLikeJson(value)) {
       return problem(400, "Bad Request", "item value is not JSON", method, path);
     }
-    items.put(k, value);
+    String old = items.put(k, value);
+    if (old == null) {
+      previousValues.remove(k);
+    } else {
+      previousValues.put(k, old);
+    }
+    staleLeft.computeIfAbsent(k, x -> new AtomicInteger()).set(staleReads);
     return new Answer(200, "text/plain", "Item was upserted in KV store with database 0, namespace " + namespace
         + ", group " + group + ", and item " + item + ".");
   }
@@ -327,6 +398,11 @@ public final class EdgeKvStandIn implements AutoCloseable {
     } catch (java.io.IOException e) {
       return false;
     }
+  }
+
+  private static Answer simulatedFailure(int status, String method, String path) {
+    return problem(status, status == 429 ? "Too Many Requests" : "Internal Server Error", "Simulated failure",
+        method, path);
   }
 
   private static Answer problem(int status, String title, String detail, String method, String path) {
