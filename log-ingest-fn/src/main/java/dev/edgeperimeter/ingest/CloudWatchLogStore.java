@@ -1,0 +1,170 @@
+package dev.edgeperimeter.ingest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent;
+import software.amazon.awssdk.services.cloudwatchlogs.model.PutLogEventsResponse;
+import software.amazon.awssdk.services.cloudwatchlogs.model.RejectedLogEventsInfo;
+import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceAlreadyExistsException;
+import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
+
+/**
+ * {@link LogStore} on CloudWatch Logs {@code PutLogEvents}. Log streams are created on first use
+ * ("already exists" is success) and remembered for the container's life. Throttling, 5xx and
+ * network failures are retried with {@link RetryPolicy} inside the invocation's remaining time;
+ * the SDK client must be built without its own retries so this budget is the only one.
+ * {@code rejectedLogEventsInfo} of a successful call is mapped back to the events it refers to.
+ */
+public final class CloudWatchLogStore implements LogStore {
+  private static final Logger LOG = LoggerFactory.getLogger(CloudWatchLogStore.class);
+
+  private final CloudWatchLogsClient logs;
+  private final String logGroupName;
+  private final RetryPolicy retry;
+  private final Set<String> knownStreams = ConcurrentHashMap.newKeySet();
+
+  public CloudWatchLogStore(CloudWatchLogsClient logs, String logGroupName, RetryPolicy retry) {
+    this.logs = logs;
+    this.logGroupName = logGroupName;
+    this.retry = retry;
+  }
+
+  @Override
+  public List<EventRejection> put(LogBatch batch, NormalizedEvents events, TimeBudget budget)
+      throws StoreUnavailableException {
+    ensureStream(batch.streamName(), budget);
+    int[] members = batch.events();
+    List<InputLogEvent> input = new ArrayList<>(members.length);
+    for (int e : members) {
+      input.add(InputLogEvent.builder().timestamp(events.timestamp(e)).message(events.message(e)).build());
+    }
+    PutLogEventsResponse response;
+    try {
+      response = withRetry("PutLogEvents", budget, () -> logs.putLogEvents(r -> r
+          .logGroupName(logGroupName)
+          .logStreamName(batch.streamName())
+          .logEvents(input)));
+    } catch (StreamMissing missing) {
+      knownStreams.remove(batch.streamName());
+      ensureStream(batch.streamName(), budget);
+      response = withRetryOrFail("PutLogEvents", budget, () -> logs.putLogEvents(r -> r
+          .logGroupName(logGroupName)
+          .logStreamName(batch.streamName())
+          .logEvents(input)));
+    }
+    return rejections(response.rejectedLogEventsInfo(), members);
+  }
+
+  /** Maps PutLogEvents' index ranges (into the batch) to event indexes with a reason. */
+  static List<EventRejection> rejections(RejectedLogEventsInfo info, int[] members) {
+    List<EventRejection> out = new ArrayList<>();
+    if (info == null) {
+      return out;
+    }
+    boolean[] seen = new boolean[members.length];
+    if (info.tooNewLogEventStartIndex() != null) {
+      for (int i = Math.max(0, info.tooNewLogEventStartIndex()); i < members.length; i++) {
+        mark(out, seen, members, i, RejectReason.CLOUDWATCH_TOO_NEW);
+      }
+    }
+    if (info.expiredLogEventEndIndex() != null) {
+      for (int i = 0; i <= Math.min(info.expiredLogEventEndIndex(), members.length - 1); i++) {
+        mark(out, seen, members, i, RejectReason.CLOUDWATCH_EXPIRED);
+      }
+    }
+    if (info.tooOldLogEventEndIndex() != null) {
+      for (int i = 0; i <= Math.min(info.tooOldLogEventEndIndex(), members.length - 1); i++) {
+        mark(out, seen, members, i, RejectReason.CLOUDWATCH_TOO_OLD);
+      }
+    }
+    return out;
+  }
+
+  private static void mark(List<EventRejection> out, boolean[] seen, int[] members, int i, RejectReason reason) {
+    if (!seen[i]) {
+      seen[i] = true;
+      out.add(new EventRejection(members[i], reason));
+    }
+  }
+
+  private void ensureStream(String stream, TimeBudget budget) throws StoreUnavailableException {
+    if (knownStreams.contains(stream)) {
+      return;
+    }
+    try {
+      withRetryOrFail("CreateLogStream", budget, () -> {
+        try {
+          logs.createLogStream(r -> r.logGroupName(logGroupName).logStreamName(stream));
+        } catch (ResourceAlreadyExistsException exists) {
+          // created earlier, by us or a concurrent invocation
+        }
+        return null;
+      });
+    } catch (StoreUnavailableException e) {
+      throw e;
+    }
+    knownStreams.add(stream);
+  }
+
+  /** Signals a missing log stream (deleted since we created it): recreate and try once more. */
+  private static final class StreamMissing extends Exception {
+    StreamMissing() {
+      super(null, null, false, false);
+    }
+  }
+
+  private <T> T withRetryOrFail(String operation, TimeBudget budget, Supplier<T> call) throws StoreUnavailableException {
+    try {
+      return withRetry(operation, budget, call);
+    } catch (StreamMissing e) {
+      throw new StoreUnavailableException(operation + " failed: log stream or group does not exist", null);
+    }
+  }
+
+  private <T> T withRetry(String operation, TimeBudget budget, Supplier<T> call)
+      throws StoreUnavailableException, StreamMissing {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return call.get();
+      } catch (ResourceNotFoundException e) {
+        throw new StreamMissing();
+      } catch (SdkException e) {
+        if (!retryable(e)) {
+          throw new StoreUnavailableException(operation + " failed: " + describe(e), e);
+        }
+        LOG.warn("{} attempt {} failed ({}), retrying if time allows", operation, attempt, describe(e));
+        if (!retry.awaitRetry(attempt, budget)) {
+          throw new StoreUnavailableException(operation + " still failing after " + attempt + " attempts: " + describe(e), e);
+        }
+      }
+    }
+  }
+
+  static boolean retryable(SdkException e) {
+    if (e instanceof AwsServiceException service) {
+      String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+      return service.isThrottlingException()
+          || service.statusCode() >= 500
+          || "ThrottlingException".equals(code)
+          || "ServiceUnavailableException".equals(code)
+          || "LimitExceededException".equals(code);
+    }
+    return e instanceof SdkClientException || e.retryable();
+  }
+
+  private static String describe(SdkException e) {
+    if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
+      return service.awsErrorDetails().errorCode() + " (HTTP " + service.statusCode() + ")";
+    }
+    return e.getClass().getSimpleName();
+  }
+}

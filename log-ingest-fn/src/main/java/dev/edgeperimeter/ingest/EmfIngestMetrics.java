@@ -1,0 +1,71 @@
+package dev.edgeperimeter.ingest;
+
+import java.util.Map;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.model.DimensionSet;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
+/**
+ * EMF metrics through Powertools (non-AspectJ API: {@code MetricsFactory.getMetricsInstance()},
+ * {@code flushMetrics}, {@code flushSingleMetric}). One document per body with dimension
+ * {@code Format} ({@code edgeworker} | {@code ds2}):
+ * {@code RecordsRead}, {@code RecordsAccepted}, {@code RecordsRejected}, {@code CdnStatus2xx..5xx},
+ * {@code CacheHits}, {@code CacheMisses}, {@code CacheHitRatio} (percent), and the value arrays
+ * {@code EdgeTurnaroundTime} / {@code OriginTurnaroundTime} (ms; Powertools' EMF writer keeps
+ * repeated values of one metric as an array, split at 100 values per document, so CloudWatch
+ * computes percentiles over every record). Separate documents: {@code RecordsRejected} by
+ * {@code Format, Reason}; {@code EdgeWorkerErrors} by {@code EdgeWorkerId, Handler};
+ * {@code EdgeLogRecords} by {@code Severity}. All dimension values come from small fixed sets
+ * (see {@link BatchStats}); request ids and IPs never become dimensions.
+ */
+public final class EmfIngestMetrics implements IngestMetrics {
+  private final Metrics metrics;
+  private final String namespace;
+
+  public EmfIngestMetrics(Metrics metrics, String namespace) {
+    this.metrics = metrics;
+    this.namespace = namespace;
+  }
+
+  @Override
+  public void publish(BodyFormat format, BatchStats s) {
+    String f = format == BodyFormat.EDGEWORKER_BATCH ? "edgeworker" : "ds2";
+    int rejected = s.rejectedByReason().values().stream().mapToInt(Integer::intValue).sum();
+    metrics.flushMetrics(m -> {
+      m.setNamespace(namespace);
+      m.addDimension("Format", f);
+      m.addMetric("RecordsRead", s.recordsRead(), MetricUnit.COUNT);
+      m.addMetric("RecordsAccepted", s.accepted(), MetricUnit.COUNT);
+      m.addMetric("RecordsRejected", rejected, MetricUnit.COUNT);
+      long cdn = 0;
+      for (int c = 2; c <= 5; c++) {
+        cdn += s.statusClass(c);
+      }
+      if (cdn > 0) {
+        for (int c = 2; c <= 5; c++) {
+          m.addMetric("CdnStatus" + c + "xx", s.statusClass(c), MetricUnit.COUNT);
+        }
+      }
+      long cached = s.cacheHits() + s.cacheMisses();
+      if (cached > 0) {
+        m.addMetric("CacheHits", s.cacheHits(), MetricUnit.COUNT);
+        m.addMetric("CacheMisses", s.cacheMisses(), MetricUnit.COUNT);
+        m.addMetric("CacheHitRatio", 100.0 * s.cacheHits() / cached, MetricUnit.PERCENT);
+      }
+      for (int v : s.edgeTurnaroundMillis().sorted()) {
+        m.addMetric("EdgeTurnaroundTime", v, MetricUnit.MILLISECONDS);
+      }
+      for (int v : s.originTurnaroundMillis().sorted()) {
+        m.addMetric("OriginTurnaroundTime", v, MetricUnit.MILLISECONDS);
+      }
+    });
+    s.rejectedByReason().forEach((reason, count) -> metrics.flushSingleMetric("RecordsRejected", count,
+        MetricUnit.COUNT, namespace, DimensionSet.of("Format", f, "Reason", reason.code())));
+    for (Map.Entry<String, Map<String, Integer>> ew : s.edgeWorkerErrors().entrySet()) {
+      ew.getValue().forEach((handler, count) -> metrics.flushSingleMetric("EdgeWorkerErrors", count,
+          MetricUnit.COUNT, namespace, DimensionSet.of("EdgeWorkerId", ew.getKey(), "Handler", handler)));
+    }
+    s.severities().forEach((severity, count) -> metrics.flushSingleMetric("EdgeLogRecords", count,
+        MetricUnit.COUNT, namespace, DimensionSet.of("Severity", severity)));
+  }
+}

@@ -1,0 +1,37 @@
+package dev.edgeperimeter.ingest;
+
+import java.util.Set;
+
+/**
+ * Remembers which bodies (by identity) were stored, and for a body stored only partly, which of
+ * its batches ("chunks", numbered in {@link PutLogEventsBatcher}'s deterministic order) are
+ * already in CloudWatch Logs. This makes delivery exactly-once as far as the sender can see: a
+ * repeat of a stored body stores nothing; a retry after a partial failure stores only the rest.
+ */
+public interface IngestLedger {
+
+  /** What is known about a body. */
+  record Entry(boolean complete, Set<Integer> storedChunks) {
+    public static final Entry NEW = new Entry(false, Set.of());
+  }
+
+  Entry read(String identity) throws StoreUnavailableException;
+
+  /**
+   * Takes the body's storing lease for {@code owner} until {@code untilMillis} (epoch ms), unless
+   * another owner holds an unexpired one: two deliveries of the same body racing each other must
+   * not both store it.
+   *
+   * @return the entry as of taking the lease, or null when another owner holds it
+   */
+  Entry acquire(String identity, String owner, long untilMillis) throws StoreUnavailableException;
+
+  /** Gives the lease back (only if {@code owner} still holds it), so a retry need not wait for expiry. */
+  void release(String identity, String owner) throws StoreUnavailableException;
+
+  /** Records that chunk {@code chunk} of {@code chunkCount} is stored. */
+  void chunkStored(String identity, int chunk, int chunkCount) throws StoreUnavailableException;
+
+  /** Records that every chunk of the body is stored (or individually rejected); ends the lease. */
+  void complete(String identity, int chunkCount, int accepted, int rejected) throws StoreUnavailableException;
+}

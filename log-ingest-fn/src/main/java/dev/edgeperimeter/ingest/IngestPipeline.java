@@ -1,0 +1,1004 @@
+package dev.edgeperimeter.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.edgeperimeter.shared.json.JsonLimits;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Parse → normalize → batch, without any network: the CPU part of ingesting one decompressed body.
+ *
+ * <p>The body is read with Jackson's streaming parser one record at a time; each record's fields
+ * are written straight into the normalized JSON line (no tree, no per-field map), so the work per
+ * record is one tokenizing pass and one generating pass. A record that cannot be used is rejected
+ * by index with a reason and the rest goes on; a body that cannot be read at all raises
+ * {@link IngestException}.
+ *
+ * <p>Normalized event line: {@code {"ts":<epoch ms>,"reqId":"...","source":"ds2"|"edgeworker",
+ * "kind":"cdn"|"ew-js-log"|"ew-log", <the record's fields>}}. Record fields keep their names;
+ * DataStream 2 numeric strings become JSON numbers (same digits), URL-encoded fields are decoded,
+ * {@code ewUsageInfo}/{@code ewExecutionInfo} stay raw and gain parsed {@code ewUsage}/{@code
+ * ewExecution} arrays. A record field whose name collides with a normalized one is kept as
+ * {@code _<name>}.
+ *
+ * <p>Not thread-safe: one instance per body (cheap to create).
+ */
+public final class IngestPipeline {
+  private static final JsonFactory FACTORY = JsonLimits.FACTORY;
+  private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  private static final int NO_NUMBER = -1;
+
+  private final Clock clock;
+  private final UrlDecoding urlDecoding = new UrlDecoding();
+  private long now;
+  private BatchStats stats;
+  private NormalizedEvents events;
+  private List<Rejection> rejections;
+  private ByteSink scratch;
+  private JsonGenerator gen;
+
+  // facts of the record being normalized, applied to the stats only when it is accepted
+  private long fStatus;
+  private long fCache;
+  private long fEdgeTat;
+  private long fOriginTat;
+  private String fSeverity;
+  private final List<String[]> fEwErrors = new ArrayList<>();
+
+  // last stream name, reused while prefix and day stay the same
+  private String lastPrefix;
+  private long lastDay = Long.MIN_VALUE;
+  private String lastStream;
+
+  public IngestPipeline(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** Benchmark entry: detects the format from the body alone. */
+  public PreparedBody parseNormalizeBatch(byte[] body) throws IngestException {
+    return prepare(body, null);
+  }
+
+  /**
+   * Parses, normalizes and batches a decompressed body.
+   *
+   * @param contentType the request's Content-Type (may be null)
+   * @throws IngestException 400 when the body is unreadable as a whole, 413 past the event limit
+   */
+  public PreparedBody prepare(byte[] body, String contentType) throws IngestException {
+    now = clock.millis();
+    stats = new BatchStats();
+    // normalized output of a full DataStream 2 record is ~1.3x its input (parsed ewUsage/ewExecution
+    // added): sized so the usual body never regrows the buffer (peak = body + 1.5 x body)
+    events = new NormalizedEvents(body.length + body.length / 2 + 1024);
+    rejections = new ArrayList<>();
+    scratch = new ByteSink(4096);
+    gen = newGenerator();
+    String mediaType = mediaType(contentType);
+    int first = firstNonWhitespace(body, 0, body.length);
+    if (first < 0) {
+      throw IngestException.unreadable("body is empty");
+    }
+    BodyFormat format;
+    java.util.function.Supplier<String> identity;
+    try {
+      if (body[first] == '[') {
+        format = BodyFormat.DATASTREAM2_ARRAY;
+        readArray(body);
+        identity = () -> "ds2#" + sha256(body);
+      } else if (body[first] == '{' && !mediaType.equals("application/x-ndjson") && looksLikeEdgeWorkerBatch(body, first)) {
+        format = BodyFormat.EDGEWORKER_BATCH;
+        String batchId = readEdgeWorkerBatch(body);
+        identity = () -> "ew#" + batchId;
+      } else {
+        format = BodyFormat.DATASTREAM2_NDJSON;
+        readLines(body);
+        identity = () -> "ds2#" + sha256(body);
+      }
+ } catch (WrappedIngestException e) {
+      throw e.cause;
+    } catch (JsonProcessingException e) {
+      throw IngestException.unreadable("body is not valid JSON: " + safeMessage(e));
+    } catch (IOException e) {
+      throw IngestException.unreadable("body could not be read: " + safeMessage(e));
+    }
+    Collections.sort(rejections);
+    stats.setAccepted(events.count());
+    List<LogBatch> batches = PutLogEventsBatcher.batch(events);
+    return new PreparedBody(format, identity, events, batches, List.copyOf(rejections), stats);
+  }
+
+  // ---------------------------------------------------------------- framing
+
+  private boolean anyObject;
+
+  /**
+   * NDJSON: one record per non-blank line. Fast path: one streaming parser over the whole body
+   * (root-level values), checking that each value sits alone on its line. At the first line that
+   * is not a lone JSON value (syntax error, two values on a line) it hands over to
+   * {@link #readLinesOneByOne}, which parses each remaining line separately, so a bad line costs
+   * only itself.
+   */
+  private void readLines(byte[] body) throws IngestException {
+    anyObject = false;
+    int[] resume = readLinesFast(body);
+    if (resume != null) {
+      readLinesOneByOne(body, resume[0], resume[1]);
+    }
+    if (stats.recordsRead() == 0) {
+      throw IngestException.unreadable("body holds no log records");
+    }
+    if (!anyObject) {
+      throw IngestException.unreadable("body holds no JSON log record (neither JSON lines nor a JSON array)");
+    }
+  }
+
+  // the record parsed last, held until we know nothing else is on its line
+  private boolean pending;
+  private int pendingStart;
+  private int pendingLineEnd;
+  private int pendingIndex;
+  private long pendingTs;
+  private RejectReason pendingReject;
+
+  /** Returns {position, index} to continue line by line from, or null when the body is done. */
+  private int[] readLinesFast(byte[] body) {
+    pending = false;
+    int n = body.length;
+    int index = 0;
+    int handledUpTo = 0;
+    try (JsonParser p = FACTORY.createParser(body)) {
+      while (true) {
+        JsonToken t;
+        try {
+          t = p.nextToken();
+        } catch (IOException | RuntimeException e) {
+          long err = errorOffset(p, e);
+          if (pending && err < pendingLineEnd) {
+            return new int[] {pendingStart, pendingIndex};
+          }
+          if (pending) {
+            finishPending();
+            return new int[] {pendingLineEnd + 1, pendingIndex + 1};
+          }
+          return new int[] {handledUpTo, index};
+        }
+        if (t == null) {
+          if (pending) {
+            finishPending();
+          }
+          return null;
+        }
+        int start = (int) p.currentTokenLocation().getByteOffset();
+        if (pending) {
+          if (start < pendingLineEnd) {
+            return new int[] {pendingStart, pendingIndex};
+          }
+          finishPending();
+          handledUpTo = pendingLineEnd + 1;
+        }
+        int recordIndex = index++;
+        RejectReason reject = null;
+        long ts = NumberText.INVALID;
+        try {
+          if (t != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            reject = RejectReason.NOT_AN_OBJECT;
+          } else {
+            ts = normalizeDs2(p);
+          }
+        } catch (IOException | RuntimeException e) {
+          return new int[] {start, recordIndex};
+        }
+        int end = (int) p.currentLocation().getByteOffset();
+        int nl = indexOf(body, (byte) '\n', end, n);
+        pending = true;
+        pendingStart = start;
+        pendingLineEnd = nl < 0 ? n : nl;
+        pendingIndex = recordIndex;
+        pendingTs = ts;
+        pendingReject = reject == null && end - start > IngestLimits.MAX_RECORD_BYTES ? RejectReason.RECORD_TOO_LARGE : reject;
+      }
+    } catch (IOException closing) {
+      return null;
+    }
+  }
+
+  private void finishPending() {
+    pending = false;
+    stats.recordRead();
+    if (pendingReject != null) {
+      reject(pendingIndex, pendingReject, null);
+    } else {
+      anyObject = true;
+      commit(pendingIndex, pendingTs);
+    }
+  }
+
+  private static long errorOffset(JsonParser p, Exception e) {
+    if (e instanceof JsonProcessingException j && j.getLocation() != null && j.getLocation().getByteOffset() >= 0) {
+      return j.getLocation().getByteOffset();
+    }
+    try {
+      return p.currentLocation().getByteOffset();
+    } catch (RuntimeException unknown) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /** Parses each line from {@code from} on with its own parser; {@code index} is the next record index. */
+  private void readLinesOneByOne(byte[] body, int from, int index) {
+    gen = newGenerator();
+    int pos = from;
+    int n = body.length;
+    while (pos < n) {
+      int nl = indexOf(body, (byte) '\n', pos, n);
+      int end = nl < 0 ? n : nl;
+      int s = firstNonWhitespace(body, pos, end);
+      pos = end + 1;
+      if (s < 0) {
+        continue;
+      }
+      int e = end;
+      while (e > s && isWhitespace(body[e - 1])) {
+        e--;
+      }
+      int recordIndex = index++;
+      stats.recordRead();
+      if (e - s > IngestLimits.MAX_RECORD_BYTES) {
+        reject(recordIndex, RejectReason.RECORD_TOO_LARGE, null);
+        continue;
+      }
+      try (JsonParser p = FACTORY.createParser(body, s, e - s)) {
+        JsonToken t = p.nextToken();
+        if (t != JsonToken.START_OBJECT) {
+          p.skipChildren();
+          if (p.nextToken() != null) {
+            throw new IllegalStateException("trailing");
+          }
+          reject(recordIndex, RejectReason.NOT_AN_OBJECT, null);
+          continue;
+        }
+        long ts = normalizeDs2(p);
+        if (p.nextToken() != null) {
+          reject(recordIndex, RejectReason.INVALID_JSON, "more than one JSON value on the line");
+          continue;
+        }
+        anyObject = true;
+        commit(recordIndex, ts);
+      } catch (IOException | RuntimeException bad) {
+        reject(recordIndex, RejectReason.INVALID_JSON, null);
+        gen = newGenerator();
+      }
+    }
+  }
+
+  private void readArray(byte[] body) throws IOException {
+    try (JsonParser p = FACTORY.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_ARRAY) {
+        throw IngestException.unreadable("expected a JSON array").asIo();
+      }
+      readRecords(p, false);
+      if (p.nextToken() != null) {
+        throw IngestException.unreadable("data after the JSON array").asIo();
+      }
+    }
+  }
+
+  /** Reads array elements up to END_ARRAY as DataStream 2 records or EdgeWorker events. */
+  private void readRecords(JsonParser p, boolean edgeWorker) throws IOException {
+    int index = 0;
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (t == null) {
+        throw new IOException("unexpected end of body inside the array");
+      }
+      int recordIndex = index++;
+      if (edgeWorker && recordIndex >= IngestLimits.MAX_EW_EVENTS) {
+        throw IngestException.tooLarge("batch holds more than " + IngestLimits.MAX_EW_EVENTS + " events").asIo();
+      }
+      stats.recordRead();
+      long start = p.currentTokenLocation().getByteOffset();
+      if (t != JsonToken.START_OBJECT) {
+        p.skipChildren();
+        reject(recordIndex, RejectReason.NOT_AN_OBJECT, null);
+        continue;
+      }
+      long ts = edgeWorker ? normalizeEdgeWorkerEvent(p) : normalizeDs2(p);
+      long size = p.currentLocation().getByteOffset() - start;
+      if (size > IngestLimits.MAX_RECORD_BYTES) {
+        reject(recordIndex, RejectReason.RECORD_TOO_LARGE, null);
+        continue;
+      }
+      commit(recordIndex, ts);
+    }
+  }
+
+  /** Reads the batch; returns its batchId. */
+  private String readEdgeWorkerBatch(byte[] body) throws IOException {
+    Integer version = null;
+    String source = null;
+    String batchId = null;
+    boolean sawEvents = false;
+    try (JsonParser p = FACTORY.createParser(body)) {
+      p.nextToken();
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (name) {
+          case "v" -> version = v == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : -1;
+          case "source" -> source = v == JsonToken.VALUE_STRING ? p.getText() : "";
+          case "batchId" -> batchId = v == JsonToken.VALUE_STRING ? p.getText() : "";
+          case "events" -> {
+            if (v != JsonToken.START_ARRAY) {
+              throw IngestException.unreadable("events must be an array").asIo();
+            }
+            sawEvents = true;
+            readRecords(p, true);
+          }
+          default -> p.skipChildren();
+        }
+      }
+      if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+        throw IngestException.unreadable("data after the batch object").asIo();
+      }
+    }
+    if (version == null || version != 1) {
+      throw IngestException.unreadable("unsupported batch version: v must be 1").asIo();
+    }
+    if (!"edgeworker".equals(source)) {
+      throw IngestException.unreadable("source must be \"edgeworker\"").asIo();
+    }
+    if (batchId == null || !BATCH_ID.matcher(batchId).matches()) {
+      throw IngestException.unreadable("batchId must be 1-128 characters of [A-Za-z0-9._:-]").asIo();
+    }
+    if (!sawEvents) {
+      throw IngestException.unreadable("events is missing").asIo();
+    }
+    return batchId;
+  }
+
+  /** True when the first top-level object names a batch member ({@code v}, {@code batchId}, {@code events}). */
+  private static boolean looksLikeEdgeWorkerBatch(byte[] body, int first) {
+    try (JsonParser p = FACTORY.createParser(body, first, body.length - first)) {
+      p.nextToken();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        if (name.equals("v") || name.equals("batchId") || name.equals("events")) {
+          return true;
+        }
+        p.nextToken();
+        p.skipChildren();
+      }
+      return false;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  // ---------------------------------------------------------------- records
+
+  private void resetFacts() {
+    fStatus = NO_NUMBER;
+    fCache = NO_NUMBER;
+    fEdgeTat = NO_NUMBER;
+    fOriginTat = NO_NUMBER;
+    fSeverity = null;
+    fEwErrors.clear();
+  }
+
+  // per-record head values
+  private String rReqId;
+  private String rSource;
+  private String rKind;
+  private String rPrefix;
+
+  /**
+   * Normalizes one DataStream 2 record (parser on its START_OBJECT) into {@link #scratch}; returns
+   * the timestamp in epoch ms or {@link NumberText#INVALID}.
+   *
+   * <p>Hot path. The record is written straight into the scratch bytes: field names from a cache
+   * of their encoded form, plain ASCII strings and numeric strings copied char for byte, URL
+   * decoding straight to escaped JSON bytes; only nested, non-ASCII and escaped values go through
+   * the generator.
+   */
+  private long normalizeDs2(JsonParser p) throws IOException {
+    resetFacts();
+    scratch.reset();
+    scratch.write('{');
+    firstField = true;
+    fieldPosition = 0;
+    long reqTimeMs = NumberText.INVALID;
+    long timeMs = NumberText.INVALID;
+    String reqId = null;
+    String requestIdAttr = null;
+    String streamId = null;
+    String ds2id = null;
+    boolean jsLog = false;
+    JsonToken t;
+    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (name) {
+        case "reqId" -> {
+          if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT) {
+            reqId = p.getText();
+          } else {
+            field("_reqId", p, v);
+          }
+        }
+        case "reqTimeSec" -> {
+          if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
+            reqTimeMs = NumberText.secondsToMillis(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+          }
+          numeric(name, p, v);
+        }
+        case "time" -> {
+          jsLog = true;
+          timeMs = jsTime(p, v);
+          numeric(name, p, v);
+        }
+        case "statusCode" -> fStatus = numeric(name, p, v);
+        case "cacheStatus" -> fCache = numeric(name, p, v);
+        case "turnAroundTimeMSec" -> fEdgeTat = numeric(name, p, v);
+        case Ds2Fields.ORIGIN_TURNAROUND -> fOriginTat = numeric(name, p, v);
+        case "streamId" -> {
+          streamId = scalarText(p, v);
+          field(name, p, v);
+        }
+        case "ds2id" -> {
+          jsLog = true;
+          ds2id = scalarText(p, v);
+          field(name, p, v);
+        }
+        case "severity" -> {
+          jsLog = true;
+          fSeverity = scalarText(p, v);
+          field(name, p, v);
+        }
+        case "attributes" -> {
+          name(name);
+          requestIdAttr = copyCapturing(p, v, "request_id");
+        }
+        case "ewUsageInfo", "ewExecutionInfo" -> writeEwInfo(p, v, name);
+        case "ts", "source", "kind", "ewUsage", "ewExecution", "ewUsageError", "ewExecutionError" ->
+            field("_" + name, p, v);
+        // URL-encoded fields (see Ds2Fields.URL_ENCODED)
+        case "UA", "referer", "queryStr", "breadcrumbs", "cookie", "accLang", "customField", "xForwardedFor",
+            "city", "state", "securityRules", "body" -> urlDecoded(name, p, v);
+        // numeric strings (see Ds2Fields.NUMERIC)
+        case "bytes", "totalBytes", "objSize", "uncompressedSize", "overheadBytes", "rspContentLen", "reqPort",
+            "transferTimeMSec", "tlsOverheadTimeMSec", "dnsLookupTimeMSec", "reqEndTimeMSec", "timeToFirstByte",
+            "maxAgeSec", "cacheable", "edgeAttempts", "lastByte", "asn", "startupTime", "downloadTime", "throughput" ->
+            numeric(name, p, v);
+        default -> field(name, p, v);
+      }
+    }
+    scratch.write('}');
+    if (reqTimeMs == NumberText.INVALID) {
+      jsLog = jsLog || ds2id != null;
+    } else {
+      jsLog = false;
+    }
+    rReqId = reqId != null ? reqId : requestIdAttr;
+    rSource = "ds2";
+    if (jsLog) {
+      rKind = "ew-js-log";
+      rPrefix = "ds2/" + streamSegment(ds2id != null ? ds2id : streamId);
+      if (fSeverity == null) {
+        fSeverity = "none";
+      }
+    } else {
+      rKind = "cdn";
+      rPrefix = "ds2/" + streamSegment(streamId);
+      fSeverity = null;
+    }
+    return reqTimeMs != NumberText.INVALID ? reqTimeMs : timeMs;
+  }
+
+  // ---------------------------------------------------------------- direct writing (DataStream 2)
+
+  private boolean firstField;
+  private final java.util.HashMap<String, byte[]> nameBytes = new java.util.HashMap<>(128);
+
+  /**
+   * Writes {@code ,"name":} (the comma unless first). Encoded names are cached per field position:
+   * DataStream 2 sends the same fields in the same order in every record, and Jackson interns
+   * field names, so the usual lookup is one reference comparison.
+   */
+  private void name(String name) {
+    int slot = fieldPosition++;
+    byte[] b;
+    if (slot < slotNames.length && slotNames[slot] == name) {
+      b = slotBytes[slot];
+    } else {
+      b = nameBytes.get(name);
+      if (b == null) {
+        byte[] quoted = JsonStringEncoder.getInstance().quoteAsUTF8(name);
+        b = new byte[quoted.length + 3];
+        b[0] = '"';
+        System.arraycopy(quoted, 0, b, 1, quoted.length);
+        b[b.length - 2] = '"';
+        b[b.length - 1] = ':';
+        if (nameBytes.size() < 1024) {
+          nameBytes.put(name, b);
+        }
+      }
+      if (slot < slotNames.length) {
+        slotNames[slot] = name;
+        slotBytes[slot] = b;
+      }
+    }
+    if (!firstField) {
+      scratch.write(',');
+    }
+    firstField = false;
+    scratch.write(b, 0, b.length);
+  }
+
+  private final String[] slotNames = new String[128];
+  private final byte[][] slotBytes = new byte[128][];
+  private int fieldPosition;
+
+  /** A field copied as it came: ASCII strings as raw input bytes, everything else through the generator. */
+  private void field(String name, JsonParser p, JsonToken v) throws IOException {
+    name(name);
+    if (v == JsonToken.VALUE_STRING
+        && scratch.writePlainJsonString(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())) {
+      return;
+    }
+    value(p);
+  }
+
+  /** Any value (scalar or structure) through the generator, as a root-level value. */
+  private void value(JsonParser p) throws IOException {
+    gen.copyCurrentStructure(p);
+    gen.flush();
+  }
+
+  /**
+   * A DataStream 2 numeric field: a numeric string as a JSON number with the same digits, anything
+   * else as given. Returns a non-negative integer value for the metrics, or -1.
+   */
+  private long numeric(String name, JsonParser p, JsonToken v) throws IOException {
+    if (v == JsonToken.VALUE_STRING) {
+      char[] c = p.getTextCharacters();
+      int off = p.getTextOffset();
+      int len = p.getTextLength();
+      if (NumberText.isJsonNumber(c, off, len)) {
+        name(name);
+        scratch.writeAscii(c, off, len);
+        long value = NumberText.parseNonNegativeLong(c, off, len);
+        return value == NumberText.INVALID ? NO_NUMBER : value;
+      }
+      field(name, p, v);
+      return NO_NUMBER;
+    }
+    if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
+      char[] c = p.getTextCharacters();
+      int off = p.getTextOffset();
+      int len = p.getTextLength();
+      name(name);
+      scratch.writeAscii(c, off, len);
+      long value = v == JsonToken.VALUE_NUMBER_INT ? NumberText.parseNonNegativeLong(c, off, len) : NumberText.INVALID;
+      return value == NumberText.INVALID ? NO_NUMBER : value;
+    }
+    field(name, p, v);
+    return NO_NUMBER;
+  }
+
+  private void urlDecoded(String name, JsonParser p, JsonToken v) throws IOException {
+    if (v != JsonToken.VALUE_STRING) {
+      field(name, p, v);
+      return;
+    }
+    char[] c = p.getTextCharacters();
+    int off = p.getTextOffset();
+    int len = p.getTextLength();
+    name(name);
+    if (UrlDecoding.isPlain(c, off, len) ? scratch.writePlainJsonString(c, off, len)
+        : urlDecoding.decodeToJson(c, off, len, scratch)) {
+      return;
+    }
+    // non-ASCII or invalid UTF-8 once decoded: decode with replacement characters via the generator
+    urlDecoding.decode(c, off, len);
+    gen.writeString(urlDecoding.chars(), 0, urlDecoding.length());
+    gen.flush();
+  }
+
+  /** Normalizes one EdgeWorker batch event (parser on its START_OBJECT). */
+  private long normalizeEdgeWorkerEvent(JsonParser p) throws IOException {
+    resetFacts();
+    scratch.reset();
+    gen.writeStartObject();
+    long ts = NumberText.INVALID;
+    String reqId = null;
+    String level = null;
+    String[] ew = new String[2];
+    boolean msgTooLarge = false;
+    JsonToken t;
+    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (name) {
+        case "ts" -> {
+          if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_STRING) {
+            ts = NumberText.parseNonNegativeLong(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+          } else {
+            p.skipChildren();
+          }
+        }
+        case "reqId" -> {
+          if (v == JsonToken.VALUE_STRING) {
+            reqId = p.getText();
+          } else {
+            copy(p, "_reqId");
+          }
+        }
+        case "level" -> {
+          level = scalarText(p, v);
+          copy(p, name);
+        }
+        case "msg" -> {
+          if (v == JsonToken.VALUE_STRING && utf8Length(p) > IngestLimits.MAX_EW_MSG_BYTES) {
+            msgTooLarge = true;
+          }
+          copy(p, name);
+        }
+        case "ew" -> copyEw(p, v, ew);
+        case "source", "kind" -> copy(p, "_" + name);
+        default -> copy(p, name);
+      }
+    }
+    gen.writeEndObject();
+    gen.flush();
+    rReqId = reqId;
+    rSource = "edgeworker";
+    rKind = "ew-log";
+    rPrefix = "edgeworker/" + streamSegment(ew[0]);
+    fSeverity = level == null ? "none" : level;
+    if ("error".equalsIgnoreCase(level)) {
+      fEwErrors.add(new String[] {ew[0], ew[1]});
+    }
+    if (msgTooLarge) {
+      return TOO_LARGE_MSG;
+    }
+    return ts;
+  }
+
+  private static final long TOO_LARGE_MSG = Long.MIN_VALUE + 1;
+
+  /** Appends the record in {@link #scratch} as an event, or rejects it. */
+  private void commit(int recordIndex, long ts) {
+    if (ts == TOO_LARGE_MSG) {
+      reject(recordIndex, RejectReason.MESSAGE_TOO_LARGE, null);
+      return;
+    }
+    if (ts == NumberText.INVALID || ts < 0 || ts > 253_402_300_799_999L) {
+      reject(recordIndex, RejectReason.NO_TIMESTAMP, null);
+      return;
+    }
+    RejectReason age = PutLogEventsBatcher.checkAge(ts, now);
+    if (age != null) {
+      reject(recordIndex, age, null);
+      return;
+    }
+    ByteSink out = events.sink();
+    int offset = out.size();
+    writeHead(out, ts);
+    byte[] inner = scratch.array();
+    int innerLen = scratch.size();
+    // inner is "{...}"; the head already opened the object
+    if (innerLen > 2) {
+      out.write(',');
+      out.write(inner, 1, innerLen - 1);
+    } else {
+      out.write('}');
+    }
+    int length = out.size() - offset;
+    if (length > IngestLimits.MAX_EVENT_BYTES) {
+      length = EventTruncation.truncate(out, offset, length, ts, rReqId, rSource, rKind);
+    }
+    events.add(ts, offset, length, recordIndex, streamName(rPrefix, ts));
+    applyFacts();
+  }
+
+  private void applyFacts() {
+    if (fStatus != NO_NUMBER) {
+      stats.statusCode(fStatus);
+    }
+    if (fCache == 0 || fCache == 1) {
+      stats.cacheStatus(fCache == 1);
+    }
+    if (fEdgeTat != NO_NUMBER) {
+      stats.edgeTurnaround(fEdgeTat);
+    }
+    if (fOriginTat != NO_NUMBER) {
+      stats.originTurnaround(fOriginTat);
+    }
+    if (fSeverity != null) {
+      stats.severity(fSeverity);
+    }
+    for (String[] error : fEwErrors) {
+      stats.edgeWorkerError(error[0], error[1]);
+    }
+  }
+
+  private void writeHead(ByteSink out, long ts) {
+    out.writeAscii("{\"ts\":");
+    out.writeLong(ts);
+    if (rReqId != null) {
+      out.writeAscii(",\"reqId\":\"");
+      writeEscaped(out, rReqId);
+      out.write('"');
+    }
+    out.writeAscii(",\"source\":\"");
+    out.writeAscii(rSource);
+    out.writeAscii("\",\"kind\":\"");
+    out.writeAscii(rKind);
+    out.write('"');
+  }
+
+  /** Writes a string's JSON-escaped UTF-8 form (without quotes). */
+  static void writeEscaped(ByteSink out, String value) {
+    boolean plain = true;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) {
+      out.writeAscii(value);
+    } else {
+      byte[] b = JsonStringEncoder.getInstance().quoteAsUTF8(value);
+      out.write(b, 0, b.length);
+    }
+  }
+
+  private void reject(int recordIndex, RejectReason reason, String detail) {
+    stats.reject(reason);
+    rejections.add(new Rejection(recordIndex, detail == null ? reason.message() : reason.message() + ": " + detail));
+  }
+
+  // ---------------------------------------------------------------- field helpers (EdgeWorker events)
+
+  private void copy(JsonParser p, String name) throws IOException {
+    gen.writeFieldName(name);
+    gen.copyCurrentStructure(p);
+  }
+
+  /** The EdgeWorkers log {@code time}: epoch nanoseconds (number or string), or an RFC 3339 string. */
+  private static long jsTime(JsonParser p, JsonToken v) throws IOException {
+    if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_STRING) {
+      char[] c = p.getTextCharacters();
+      int off = p.getTextOffset();
+      int len = p.getTextLength();
+      long ms = NumberText.nanosToMillis(c, off, len);
+      if (ms != NumberText.INVALID || v != JsonToken.VALUE_STRING || len > 40) {
+        return ms;
+      }
+      try {
+        return java.time.Instant.parse(new String(c, off, len)).toEpochMilli();
+      } catch (RuntimeException e) {
+        return NumberText.INVALID;
+      }
+    }
+    return NumberText.INVALID;
+  }
+
+  private static String scalarText(JsonParser p, JsonToken v) throws IOException {
+    return v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT ? p.getText() : null;
+  }
+
+  /**
+   * Writes an object value member by member through the generator (as a root-level value),
+   * returning the string value of member {@code capture}.
+   */
+  private String copyCapturing(JsonParser p, JsonToken v, String capture) throws IOException {
+    if (v != JsonToken.START_OBJECT) {
+      value(p);
+      return null;
+    }
+    String captured = null;
+    gen.writeStartObject();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String member = p.currentName();
+      JsonToken mv = p.nextToken();
+      if (member.equals(capture) && mv == JsonToken.VALUE_STRING) {
+        captured = p.getText();
+      }
+      gen.writeFieldName(member);
+      gen.copyCurrentStructure(p);
+    }
+    gen.writeEndObject();
+    gen.flush();
+    return captured;
+  }
+
+  /** Copies the EdgeWorker event's {@code ew} object, capturing id and handler. */
+  private void copyEw(JsonParser p, JsonToken v, String[] ew) throws IOException {
+    if (v != JsonToken.START_OBJECT) {
+      copy(p, "ew");
+      return;
+    }
+    gen.writeFieldName("ew");
+    gen.writeStartObject();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String member = p.currentName();
+      JsonToken mv = p.nextToken();
+      if (member.equals("id")) {
+        ew[0] = scalarText(p, mv);
+      } else if (member.equals("handler")) {
+        ew[1] = scalarText(p, mv);
+      }
+      copy(p, member);
+    }
+    gen.writeEndObject();
+  }
+
+  private void writeEwInfo(JsonParser p, JsonToken v, String name) throws IOException {
+    if (v != JsonToken.VALUE_STRING) {
+      field(name, p, v);
+      return;
+    }
+    char[] c = p.getTextCharacters();
+    int off = p.getTextOffset();
+    int len = p.getTextLength();
+    name(name);
+    if (!scratch.writePlainJsonString(c, off, len)) {
+      gen.writeString(c, off, len);
+      gen.flush();
+    }
+    boolean usage = name.equals("ewUsageInfo");
+    String problem = EwInfoParser.validate(c, off, len);
+    if (problem == null) {
+      name(usage ? "ewUsage" : "ewExecution");
+      EwInfoParser.write(scratch, c, off, len, usage, fEwErrors);
+    } else {
+      name(usage ? "ewUsageError" : "ewExecutionError");
+      scratch.write('"');
+      scratch.writeAscii(problem);
+      scratch.write('"');
+    }
+  }
+
+  private static int utf8Length(JsonParser p) throws IOException {
+    char[] c = p.getTextCharacters();
+    int off = p.getTextOffset();
+    int len = p.getTextLength();
+    int bytes = 0;
+    for (int i = off; i < off + len; i++) {
+      char ch = c[i];
+      bytes += ch < 0x80 ? 1 : ch < 0x800 ? 2 : Character.isSurrogate(ch) ? 2 : 3;
+    }
+    return bytes;
+  }
+
+  // ---------------------------------------------------------------- streams
+
+  /** A log stream name segment: the id's safe characters, at most 64, or {@code unknown}. */
+  static String streamSegment(String id) {
+    if (id == null || id.isEmpty()) {
+      return "unknown";
+    }
+    int n = Math.min(id.length(), 64);
+    StringBuilder sb = null;
+    for (int i = 0; i < n; i++) {
+      char c = id.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+      if (!ok && sb == null) {
+        sb = new StringBuilder(id.substring(0, i));
+      }
+      if (sb != null) {
+        sb.append(ok ? c : '_');
+      }
+    }
+    return sb != null ? sb.toString() : n == id.length() ? id : id.substring(0, n);
+  }
+
+  private String streamName(String prefix, long ts) {
+    long day = Math.floorDiv(ts, 86_400_000L);
+    if (day == lastDay && prefix.equals(lastPrefix)) {
+      return lastStream;
+    }
+    lastDay = day;
+    lastPrefix = prefix;
+    lastStream = prefix + "/" + LocalDate.ofEpochDay(day);
+    return lastStream;
+  }
+
+  // ---------------------------------------------------------------- bytes
+
+  private JsonGenerator newGenerator() {
+    try {
+      scratch.reset();
+      JsonGenerator g = FACTORY.createGenerator(scratch);
+      g.setRootValueSeparator(null);
+      return g;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create JSON generator", e);
+    }
+  }
+
+  static String mediaType(String contentType) {
+    if (contentType == null) {
+      return "";
+    }
+    int semi = contentType.indexOf(';');
+    return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+  }
+
+  private static boolean isWhitespace(byte b) {
+    return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+  }
+
+  private static int firstNonWhitespace(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (!isWhitespace(b[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int indexOf(byte[] b, byte target, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] == target) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  static String sha256(byte[] body) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing from the JDK", e);
+    }
+  }
+
+  /** Jackson's message without the source excerpt (which would echo the body). */
+  private static String safeMessage(Exception e) {
+    if (e instanceof JsonProcessingException j) {
+      String m = j.getOriginalMessage();
+      if (m == null) {
+        return "syntax error";
+      }
+      m = m.length() > 160 ? m.substring(0, 160) : m;
+      return m.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+    if (e instanceof WrappedIngestException w) {
+      return w.getMessage();
+    }
+    return "read error";
+  }
+
+  /** Carries an {@link IngestException} through Jackson's IOException-typed code paths. */
+  static final class WrappedIngestException extends IOException {
+    final IngestException cause;
+
+    WrappedIngestException(IngestException cause) {
+      super(cause.getMessage(), cause);
+      this.cause = cause;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package dev.edgeperimeter.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The normalized events of one body: each event's JSON line stored back to back in one byte array
+ * (no per-event objects), with parallel arrays for timestamp, position, record index and target log
+ * stream. Peak memory is about the size of the normalized output plus 24 bytes per event.
+ */
+public final class NormalizedEvents {
+  private final ByteSink data;
+  private long[] timestamps = new long[256];
+  private int[] offsets = new int[256];
+  private int[] lengths = new int[256];
+  private int[] recordIndexes = new int[256];
+  private int[] streams = new int[256];
+  private int count;
+  private final List<String> streamNames = new ArrayList<>();
+  private final Map<String, Integer> streamIds = new HashMap<>();
+
+  NormalizedEvents(int expectedBytes) {
+    this.data = new ByteSink(expectedBytes);
+  }
+
+  ByteSink sink() {
+    return data;
+  }
+
+  /** Registers the event whose bytes were just appended at {@code offset}. */
+  void add(long timestampMillis, int offset, int length, int recordIndex, String streamName) {
+    if (count == timestamps.length) {
+      int n = count * 2;
+      timestamps = Arrays.copyOf(timestamps, n);
+      offsets = Arrays.copyOf(offsets, n);
+      lengths = Arrays.copyOf(lengths, n);
+      recordIndexes = Arrays.copyOf(recordIndexes, n);
+      streams = Arrays.copyOf(streams, n);
+    }
+    Integer id = streamIds.get(streamName);
+    if (id == null) {
+      id = streamNames.size();
+      streamNames.add(streamName);
+      streamIds.put(streamName, id);
+    }
+    timestamps[count] = timestampMillis;
+    offsets[count] = offset;
+    lengths[count] = length;
+    recordIndexes[count] = recordIndex;
+    streams[count] = id;
+    count++;
+  }
+
+  public int count() {
+    return count;
+  }
+
+  public long timestamp(int event) {
+    return timestamps[event];
+  }
+
+  public int recordIndex(int event) {
+    return recordIndexes[event];
+  }
+
+  /** UTF-8 size of the event's message, as PutLogEvents counts it (without the 26-byte overhead). */
+  public int byteLength(int event) {
+    return lengths[event];
+  }
+
+  public int streamId(int event) {
+    return streams[event];
+  }
+
+  public String streamName(int streamId) {
+    return streamNames.get(streamId);
+  }
+
+  public int streamCount() {
+    return streamNames.size();
+  }
+
+  /** The event's JSON line as a String (allocated on demand, one batch at a time). */
+  public String message(int event) {
+    return new String(data.array(), offsets[event], lengths[event], StandardCharsets.UTF_8);
+  }
+
+  /** Total bytes of all event lines. */
+  public int totalBytes() {
+    return data.size();
+  }
+}

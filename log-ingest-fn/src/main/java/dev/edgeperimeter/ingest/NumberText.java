@@ -1,0 +1,135 @@
+package dev.edgeperimeter.ingest;
+
+/**
+ * DataStream 2 sends numbers as strings. These helpers check that a text is a JSON number (so it
+ * can be written as one, digit for digit) and read small integers and timestamps without
+ * allocating.
+ */
+final class NumberText {
+  static final long INVALID = Long.MIN_VALUE;
+
+  private NumberText() {
+  }
+
+  /** JSON number grammar without exponent, at most 32 chars: {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?}. */
+  static boolean isJsonNumber(char[] c, int off, int len) {
+    if (len == 0 || len > 32) {
+      return false;
+    }
+    int i = off;
+    int end = off + len;
+    if (c[i] == '-') {
+      i++;
+      if (i == end) {
+        return false;
+      }
+    }
+    if (c[i] == '0') {
+      i++;
+    } else if (c[i] >= '1' && c[i] <= '9') {
+      while (i < end && c[i] >= '0' && c[i] <= '9') {
+        i++;
+      }
+    } else {
+      return false;
+    }
+    if (i == end) {
+      return true;
+    }
+    if (c[i] != '.') {
+      return false;
+    }
+    i++;
+    if (i == end) {
+      return false;
+    }
+    while (i < end) {
+      if (c[i] < '0' || c[i] > '9') {
+        return false;
+      }
+      i++;
+    }
+    return true;
+  }
+
+  static boolean isJsonNumber(String s) {
+    return isJsonNumber(s.toCharArray(), 0, s.length());
+  }
+
+  /** A non-negative integer of up to 18 digits, else {@link #INVALID}. */
+  static long parseNonNegativeLong(char[] c, int off, int len) {
+    if (len == 0 || len > 18) {
+      return INVALID;
+    }
+    long v = 0;
+    for (int i = off; i < off + len; i++) {
+      char ch = c[i];
+      if (ch < '0' || ch > '9') {
+        return INVALID;
+      }
+      v = v * 10 + (ch - '0');
+    }
+    return v;
+  }
+
+  /**
+   * Epoch seconds with an optional fraction ({@code 1764060000} or {@code 1764060000.123456}) as
+   * epoch milliseconds (fraction truncated to milliseconds), else {@link #INVALID}.
+   */
+  static long secondsToMillis(char[] c, int off, int len) {
+    int end = off + len;
+    int dot = -1;
+    for (int i = off; i < end; i++) {
+      if (c[i] == '.') {
+        dot = i;
+        break;
+      }
+    }
+    int intEnd = dot < 0 ? end : dot;
+    if (intEnd - off > 12) {
+      return INVALID;
+    }
+    long seconds = parseNonNegativeLong(c, off, intEnd - off);
+    if (seconds == INVALID) {
+      return INVALID;
+    }
+    long millis = 0;
+    if (dot >= 0) {
+      int digits = end - dot - 1;
+      if (digits == 0 || digits > 9) {
+        return INVALID;
+      }
+      int scale = 100;
+      for (int i = dot + 1; i < end; i++) {
+        char ch = c[i];
+        if (ch < '0' || ch > '9') {
+          return INVALID;
+        }
+        if (scale > 0) {
+          millis += (ch - '0') * scale;
+          scale /= 10;
+        }
+      }
+    }
+    return seconds * 1000 + millis;
+  }
+
+  /** Epoch nanoseconds (integer, up to 19 digits) as epoch milliseconds, else {@link #INVALID}. */
+  static long nanosToMillis(char[] c, int off, int len) {
+    if (len == 0 || len > 19) {
+      return INVALID;
+    }
+    long v = 0;
+    for (int i = off; i < off + len; i++) {
+      char ch = c[i];
+      if (ch < '0' || ch > '9') {
+        return INVALID;
+      }
+      if (v > (Long.MAX_VALUE - 9) / 10) {
+        return INVALID;
+      }
+      v = v * 10 + (ch - '0');
+    }
+    return v / 1_000_000L;
+  }
+}

@@ -1,0 +1,45 @@
+package dev.edgeperimeter.ingest;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** An {@link IngestLedger} in a map. */
+final class InMemoryLedger implements IngestLedger {
+  final Map<String, Set<Integer>> chunks = new HashMap<>();
+  final Set<String> complete = new HashSet<>();
+
+  @Override
+  public Entry read(String identity) {
+    return new Entry(complete.contains(identity), Set.copyOf(chunks.getOrDefault(identity, Set.of())));
+  }
+
+  final Map<String, String> leases = new HashMap<>();
+
+  @Override
+  public Entry acquire(String identity, String owner, long untilMillis) {
+    String holder = leases.get(identity);
+    if (holder != null && !holder.equals(owner)) {
+      return null;
+    }
+    leases.put(identity, owner);
+    return read(identity);
+  }
+
+  @Override
+  public void release(String identity, String owner) {
+    leases.remove(identity, owner);
+  }
+
+  @Override
+  public void chunkStored(String identity, int chunk, int chunkCount) {
+    chunks.computeIfAbsent(identity, k -> new HashSet<>()).add(chunk);
+  }
+
+  @Override
+  public void complete(String identity, int chunkCount, int accepted, int rejected) {
+    complete.add(identity);
+    leases.remove(identity);
+  }
+}
