@@ -145,6 +145,103 @@ public final class FreshEvents {
     }
   }
 
+  /**
+   * Writes copies of the log-ingest samples ({@code events/log-ingest/*.json}) whose records carry
+   * current timestamps (CloudWatch Logs refuses events older than 14 days) and, for EdgeWorker
+   * batches, a new {@code batchId}; gzip and base64 bodies are re-encoded the same way.
+   */
+  public List<Path> writeLogIngest(Path sourceDir, Path outDir) throws IOException {
+    List<Path> written = new ArrayList<>();
+    Files.createDirectories(outDir);
+    long nowMillis = clock.millis();
+    try (var files = Files.list(sourceDir)) {
+      for (Path source : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+        ObjectNode event = (ObjectNode) MAPPER.readTree(source.toFile());
+        boolean base64 = event.path("isBase64Encoded").asBoolean(false);
+        byte[] body = base64 ? java.util.Base64.getDecoder().decode(event.path("body").asText())
+            : event.path("body").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        boolean gzip = body.length > 1 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b;
+        if (gzip) {
+          try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+            body = in.readAllBytes();
+          }
+        }
+        byte[] fresh = restamp(new String(body, java.nio.charset.StandardCharsets.UTF_8), nowMillis)
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (gzip) {
+          var out = new java.io.ByteArrayOutputStream();
+          try (var z = new java.util.zip.GZIPOutputStream(out)) {
+            z.write(fresh);
+          }
+          fresh = out.toByteArray();
+        }
+        event.put("body", base64 ? java.util.Base64.getEncoder().encodeToString(fresh)
+            : new String(fresh, java.nio.charset.StandardCharsets.UTF_8));
+        Path out = outDir.resolve(source.getFileName());
+        MAPPER.writeValue(out.toFile(), event);
+        written.add(out);
+      }
+    }
+    return written;
+  }
+
+  /** Moves every record's timestamp to now (keeping their order), in any of the three body shapes. */
+  static String restamp(String body, long nowMillis) throws IOException {
+    String trimmed = body.strip();
+    if (trimmed.startsWith("{") && !trimmed.contains("\n")) {
+      JsonNode root = MAPPER.readTree(trimmed);
+      if (root.has("events") && root.get("events").isArray()) {
+        ObjectNode batch = (ObjectNode) root;
+        batch.put("batchId", UUID.randomUUID().toString());
+        int i = 0;
+        for (JsonNode e : batch.get("events")) {
+          restampRecord((ObjectNode) e, nowMillis + i++);
+        }
+        return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(batch);
+      }
+    }
+    if (trimmed.startsWith("[")) {
+      JsonNode array = MAPPER.readTree(trimmed);
+      int i = 0;
+      for (JsonNode e : array) {
+        if (e instanceof ObjectNode o) {
+          restampRecord(o, nowMillis + i++);
+        }
+      }
+      return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(array);
+    }
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    for (String line : body.split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      JsonNode record = MAPPER.readTree(line);
+      if (record instanceof ObjectNode o) {
+        restampRecord(o, nowMillis + i++);
+      }
+      out.append(MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(record)).append('\n');
+    }
+    return out.toString();
+  }
+
+  private static void restampRecord(ObjectNode record, long millis) {
+    if (record.has("ts")) {
+      record.put("ts", millis);
+    }
+    if (record.has("reqTimeSec")) {
+      record.put("reqTimeSec", String.format(java.util.Locale.ROOT, "%d.%03d", millis / 1000, millis % 1000));
+    }
+    if (record.has("time")) {
+      long nanos = millis * 1_000_000L;
+      if (record.get("time").isTextual()) {
+        record.put("time", Long.toString(nanos));
+      } else {
+        record.put("time", nanos);
+      }
+    }
+  }
+
   private static String existingBearer(ObjectNode event) {
     String authorization = headerValue(event, "authorization");
     return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
@@ -207,6 +304,9 @@ public final class FreshEvents {
     }
     FreshEvents writer = new FreshEvents(new AwsClients(AwsSettings.fromEnvironment(Env.system())), Clock.systemUTC());
     for (Path p : writer.write(project.resolve("events/authorizer"), o)) {
+      System.out.println(p);
+    }
+    for (Path p : writer.writeLogIngest(project.resolve("events/log-ingest"), o.outDir().resolveSibling("log-ingest"))) {
       System.out.println(p);
     }
   }

@@ -141,15 +141,17 @@ class SampleEventsInvokeTest {
 
   @Test
   @Order(3)
-  @DisplayName("log-ingest: EdgeWorker batch, DataStream 2 lines and gzip are stored (200) and land in CloudWatch Logs")
+  @DisplayName("log-ingest: fresh EdgeWorker batch, DataStream 2 lines and gzip are stored (200) and land in CloudWatch Logs")
   void logIngestEvents() throws Exception {
-    try (var files = Files.list(EVENTS.resolve("log-ingest"))) {
-      for (Path event : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-        LocalInvoke.Result r = invoke("LogIngestFunction", event, Map.of());
-        assertThat(r.exitCode()).as(event + ": " + r.logs()).isZero();
-        JsonNode response = FreshEvents.MAPPER.readTree(r.response());
-        assertThat(response.path("statusCode").asInt()).as(event + ": " + r.response()).isEqualTo(200);
-      }
+    List<Path> fresh = new FreshEvents(clients, Clock.systemUTC())
+        .writeLogIngest(EVENTS.resolve("log-ingest"), scratch.resolve("log-ingest"));
+    assertThat(fresh).hasSize(3);
+    for (Path event : fresh) {
+      LocalInvoke.Result r = invoke("LogIngestFunction", event, Map.of());
+      assertThat(r.exitCode()).as(event + ": " + r.logs()).isZero();
+      JsonNode response = FreshEvents.MAPPER.readTree(r.response());
+      assertThat(response.path("statusCode").asInt()).as(event + ": " + r.response()).isEqualTo(200);
+      assertThat(response.path("body").asText()).as(event + ": nothing rejected").contains("\"rejected\":[]");
     }
     try (CloudWatchLogsClient logs = clients.configure(CloudWatchLogsClient.builder())
         .httpClient(clients.httpClient()).build()) {
