@@ -29,9 +29,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 
@@ -50,16 +53,19 @@ public final class AuthorizerRuntime {
   private final Telemetry telemetry;
   private final EdgeKeyCache keys;
   private final JwksCache jwks;
+  private final Supplier<KmsClient> kms;
   private final Priming priming;
   private final AtomicBoolean coldStart = new AtomicBoolean(true);
+  private volatile List<Thread> warmUp = List.of();
 
   private AuthorizerRuntime(AuthorizerConfig config, AuthorizerCore core, Telemetry telemetry, EdgeKeyCache keys,
-      JwksCache jwks) {
+      JwksCache jwks, Supplier<KmsClient> kms) {
     this.config = config;
     this.core = core;
     this.telemetry = telemetry;
     this.keys = keys;
     this.jwks = jwks;
+    this.kms = kms;
     this.priming = new Priming(this);
   }
 
@@ -74,32 +80,44 @@ public final class AuthorizerRuntime {
     private static AuthorizerRuntime fromEnvironment() {
       Env env = Env.system();
       AuthorizerConfig config = AuthorizerConfig.fromEnv(env);
-      AuthorizerRuntime runtime = create(config, new AwsClients(AwsSettings.fromEnvironment(env)), Clock.systemUTC(),
-          Telemetry.stdout(), null);
+      AwsSettings settings = AwsSettings.fromEnvironment(env); // validated here, at init
+      // the HTTP client (TLS trust store) and the SDK clients are built on the warm-up threads
+      Lazy<AwsClients> clients = new Lazy<>(() -> new AwsClients(settings));
+      AuthorizerRuntime runtime = create(config, new Lazy<>(() -> clients.get().dynamoDb()),
+          new Lazy<>(() -> clients.get().kms()), Clock.systemUTC(), Telemetry.stdout(), null);
       runtime.priming.register();
+      runtime.startWarmUp();
       return runtime;
     }
   }
 
   /**
-   * Builds a runtime.
+   * Builds a runtime. The SDK clients are built on first use (the key set's first load, or
+   * {@link #startWarmUp()}), not here.
    *
    * @param jwksFetcher the JWKS source; {@code null} for HTTPS from {@code OIDC_JWKS_URL} or discovery
    */
   public static AuthorizerRuntime create(AuthorizerConfig config, AwsClients clients, Clock clock,
       Consumer<String> sink, JwksFetcher jwksFetcher) {
-    return create(config, clients.dynamoDb(), clients.kms(), clock, sink, jwksFetcher);
+    return create(config, new Lazy<>(clients::dynamoDb), new Lazy<>(clients::kms), clock, sink, jwksFetcher);
   }
 
   /** Builds a runtime on given clients (tests count their calls). */
   public static AuthorizerRuntime create(AuthorizerConfig config, DynamoDbClient dynamo, KmsClient kms, Clock clock,
       Consumer<String> sink, JwksFetcher jwksFetcher) {
+    return create(config, () -> dynamo, () -> kms, clock, sink, jwksFetcher);
+  }
+
+  private static AuthorizerRuntime create(AuthorizerConfig config, Supplier<DynamoDbClient> dynamo,
+      Supplier<KmsClient> kms, Clock clock, Consumer<String> sink, JwksFetcher jwksFetcher) {
     Telemetry telemetry = new Telemetry(config.serviceName(), config.metricsNamespace(),
         Telemetry.level(config.logLevel()), sink, clock);
-    KeyStore store = new KeyStore(dynamo, config.keyTableName());
-    KeyMaterialCipher cipher = new KeyMaterialCipher(kms, config.kmsKeyId().orElse(null));
-    EdgeKeyCache keys = new EdgeKeyCache(config.keySet(), () -> store.load(config.keySet()), cipher::decrypt, clock,
-        config.keyCacheTtl(), config.maxStaleness(), telemetry::warn);
+    String keySet = config.keySet();
+    Lazy<KeyStore> store = new Lazy<>(() -> new KeyStore(dynamo.get(), config.keyTableName()));
+    Lazy<KeyMaterialCipher> cipher = new Lazy<>(() -> new KeyMaterialCipher(kms.get(), config.kmsKeyId().orElse(null)));
+    EdgeKeyCache keys = new EdgeKeyCache(keySet, () -> store.get().load(keySet),
+        (set, kid, ciphertext) -> cipher.get().decrypt(set, kid, ciphertext), clock, config.keyCacheTtl(),
+        config.maxStaleness(), telemetry::warn);
     EdgeAssertionVerifier assertions = new EdgeAssertionVerifier(config.edgeIssuers(), config.edgeAudience(),
         config.clockSkew(), config.maxAssertionLifetime(), keys, clock);
     JwksCache jwks = null;
@@ -112,7 +130,82 @@ public final class AuthorizerRuntime {
           config.requiredClaims(), config.clockSkew(), config.tokenCacheTtl(), jwks, clock);
     }
     AuthorizerCore core = new AuthorizerCore(config.mode(), assertions, users, config.routeScopes());
-    return new AuthorizerRuntime(config, core, telemetry, keys, jwks);
+    return new AuthorizerRuntime(config, core, telemetry, keys, jwks, kms);
+  }
+
+  /**
+   * Cold start: starts loading what the first request needs on short-lived background threads, so
+   * that the network round trips and the class loading behind them overlap with each other, with the
+   * rest of init and with the first event's parsing - the key set (DynamoDB query, then KMS decrypt),
+   * the KMS client (built beside the DynamoDB one) and the JWKS. The first request waits for these
+   * loads through the caches' single flight instead of starting its own; a failed load is reported
+   * and simply retried by that request. Called once, from the environment-built runtime.
+   */
+  void startWarmUp() {
+    List<Thread> threads = new ArrayList<>(3);
+    threads.add(background("authorizer-warm-up-keys", keys::prefetch));
+    threads.add(background("authorizer-warm-up-kms", kms::get));
+    if (jwks != null) {
+      threads.add(background("authorizer-warm-up-jwks", jwks::prefetch));
+    }
+    warmUp = List.copyOf(threads);
+  }
+
+  /**
+   * Waits up to {@code timeout} for the warm-up threads (before a SnapStart snapshot: none may be
+   * running when the JVM is frozen).
+   *
+   * @return whether every warm-up thread has finished
+   */
+  boolean awaitWarmUp(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (Thread t : warmUp) {
+      long left = deadline - System.nanoTime();
+      try {
+        if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+          return false;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Thread background(String name, Supplier<?> task) {
+    return Thread.ofPlatform().name(name).daemon().start(() -> {
+      try {
+        task.get();
+      } catch (RuntimeException | LinkageError ignored) {
+        // the caches report their own failures; the first request retries
+      }
+    });
+  }
+
+  /** A value built once, on first use, by whichever thread asks first; a failed build is retried. */
+  private static final class Lazy<T> implements Supplier<T> {
+    private final Supplier<T> factory;
+    private volatile T value;
+
+    Lazy(Supplier<T> factory) {
+      this.factory = factory;
+    }
+
+    @Override
+    public T get() {
+      T v = value;
+      if (v == null) {
+        synchronized (this) {
+          v = value;
+          if (v == null) {
+            v = factory.get();
+            value = v;
+          }
+        }
+      }
+      return v;
+    }
   }
 
   public AuthorizerConfig config() {

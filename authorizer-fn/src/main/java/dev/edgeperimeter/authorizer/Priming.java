@@ -49,14 +49,16 @@ import org.crac.Resource;
  * deployment.
  *
  * <p>Nothing that must differ per restored instance is captured: the synthetic key is a constant
- * (no randomness is drawn), the JDK HTTP client used for the JWKS is closed after priming (a new
- * one connects after the restore; the SDK's URL-connection client retries a stale pooled
- * connection), credentials are resolved per request, and cached keys and JWKS age by the
- * wall clock, so after a late restore they are refreshed on the first request.
+ * (no randomness is drawn), the cold-start warm-up threads have finished, the JWKS fetcher keeps
+ * no connection open (the SDK's URL-connection client retries a stale pooled connection),
+ * credentials are resolved per request, and cached keys and JWKS age by the wall clock, so after
+ * a late restore they are refreshed on the first request.
  */
 public final class Priming implements Resource {
   /** The synthetic (non-secret, constant) material used to exercise the HMAC path. */
   private static final byte[] SYNTHETIC_KEY = sha256("edge-perimeter/snapstart-priming");
+  /** Longest wait for the cold-start warm-up before priming (the SDK's own call timeout is 10 s). */
+  private static final Duration WARM_UP_WAIT = Duration.ofSeconds(15);
   private static final String ARN = "arn:aws:execute-api:us-east-1:000000000000:priming/prod/GET/priming/1";
 
   private final AuthorizerRuntime runtime;
@@ -73,10 +75,11 @@ public final class Priming implements Resource {
 
   @Override
   public void beforeCheckpoint(Context<? extends Resource> context) {
+    runtime.awaitWarmUp(WARM_UP_WAIT); // no warm-up thread may be mid-request when the JVM is frozen
     prime();
     if (runtime.jwks() != null) {
       try {
-        runtime.jwks().releaseConnections(); // no IdP connection (or its selector thread) in the snapshot
+        runtime.jwks().releaseConnections(); // no IdP connection in the snapshot
       } catch (RuntimeException ignored) {
         // best effort
       }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.edgeperimeter.authorizer.core.Reason;
 import dev.edgeperimeter.authorizer.core.Rejection;
 import dev.edgeperimeter.authorizer.keys.EdgeKeyResolver;
+import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.json.JsonLimits;
 import dev.edgeperimeter.shared.keys.KeyId;
 import java.io.IOException;
@@ -83,9 +84,9 @@ public final class EdgeAssertionVerifier {
       throw new Rejection(Reason.MALFORMED);
     }
     int end = assertion.length();
-    byte[] headerJson = StrictBase64Url.decode(assertion, 0, d1);
-    byte[] claimsJson = headerJson == null ? null : StrictBase64Url.decode(assertion, d1 + 1, d2);
-    if (claimsJson == null || !StrictBase64Url.isValid(assertion, d2 + 1, end)) {
+    byte[] headerJson = Base64Url.decodeOrNull(assertion, 0, d1);
+    byte[] claimsJson = headerJson == null ? null : Base64Url.decodeOrNull(assertion, d1 + 1, d2);
+    if (claimsJson == null || !Base64Url.isStrict(assertion, d2 + 1, end)) {
       throw new Rejection(Reason.MALFORMED);
     }
     Header header = parseHeader(headerJson);

@@ -132,11 +132,27 @@ public final class EdgeKeyCache implements EdgeKeyResolver {
    * @return whether a key set is cached afterwards
    */
   public boolean refreshNow() {
-    Snapshot s = refresh(snapshot, clock.millis(), true);
+    Snapshot s = refresh(snapshot, clock.millis(), true, true);
     return s != null;
   }
 
+  /**
+   * Loads the key set unless one is cached (cold-start warm-up, off the request thread; a request
+   * arriving meanwhile waits for this load instead of starting its own). A failure is reported but
+   * does not hold back the first request's own attempt by {@link #RETRY_INTERVAL}.
+   *
+   * @return whether a key set is cached afterwards
+   */
+  public boolean prefetch() {
+    Snapshot s = snapshot;
+    return s != null || refresh(null, clock.millis(), true, false) != null;
+  }
+
   private Snapshot refresh(Snapshot seen, long now, boolean force) {
+    return refresh(seen, now, force, true);
+  }
+
+  private Snapshot refresh(Snapshot seen, long now, boolean force, boolean armRetry) {
     if (seen != null) {
       if (!refreshLock.tryLock()) {
         return seen; // another caller is refreshing: serve the cached set meanwhile
@@ -160,7 +176,9 @@ public final class EdgeKeyCache implements EdgeKeyResolver {
         return fresh;
       } catch (RuntimeException e) {
         failedRefreshes.incrementAndGet();
-        nextAttemptMillis = now + RETRY_INTERVAL.toMillis();
+        if (armRetry) {
+          nextAttemptMillis = now + RETRY_INTERVAL.toMillis();
+        }
         warnings.accept("key set refresh failed (" + e.getClass().getSimpleName() + "): " + safeMessage(e)
             + (latest == null ? "; no key set cached" : "; serving the key set loaded "
             + (now - latest.loadedAtMillis()) / 1000 + " s ago"));

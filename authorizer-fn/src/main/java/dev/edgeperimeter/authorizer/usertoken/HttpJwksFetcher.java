@@ -6,32 +6,33 @@ import dev.edgeperimeter.shared.json.JsonLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Fetches the JWKS over HTTPS with the JDK's {@link HttpClient} (no extra dependency): from
- * {@code OIDC_JWKS_URL} when configured, else from the {@code jwks_uri} of the issuer's OpenID
- * discovery document ({@code <issuer>/.well-known/openid-configuration}), looked up once and then
- * remembered. Responses are capped at {@link #MAX_BYTES}; any non-200 answer is a failure.
+ * Fetches the JWKS over HTTPS with the JDK's {@link HttpURLConnection} (no extra dependency, and the
+ * classes the AWS SDK's URL-connection client loads anyway: {@code java.net.http.HttpClient} would add
+ * ~150 classes and a selector thread to the cold start): from {@code OIDC_JWKS_URL} when configured,
+ * else from the {@code jwks_uri} of the issuer's OpenID discovery document
+ * ({@code <issuer>/.well-known/openid-configuration}), looked up once and then remembered. Responses
+ * are capped at {@link #MAX_BYTES}; any non-200 answer is a failure. Redirects are followed within the
+ * same scheme only (never from HTTPS to HTTP).
  *
- * <p>The client is created lazily on the first fetch, so nothing network-related is built before a
- * SnapStart snapshot unless priming fetches.
+ * <p>Every fetch closes its connection ({@link HttpURLConnection#disconnect()}): the JWKS is fetched
+ * every few minutes at most, so nothing is gained by keeping one alive, and no IdP connection can be
+ * captured in a SnapStart snapshot.
  */
 public final class HttpJwksFetcher implements JwksFetcher {
   /** Largest JWKS or discovery document accepted. */
   public static final int MAX_BYTES = 256 * 1024;
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
+  private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
+  private static final int READ_TIMEOUT_MILLIS = 3_000;
 
   private final String issuer;
   private volatile URI jwksUri;
-  private volatile HttpClient client;
 
   public HttpJwksFetcher(String issuer, Optional<URI> jwksUrl) {
     this.issuer = issuer;
@@ -46,15 +47,6 @@ public final class HttpJwksFetcher implements JwksFetcher {
       jwksUri = uri;
     }
     return get(uri);
-  }
-
-  @Override
-  public void releaseConnections() {
-    HttpClient c = client;
-    client = null;
-    if (c != null) {
-      c.close();
-    }
   }
 
   private URI discover() {
@@ -87,26 +79,24 @@ public final class HttpJwksFetcher implements JwksFetcher {
     }
   }
 
-  private String get(URI uri) {
-    HttpClient c = client;
-    if (c == null) {
-      c = HttpClient.newBuilder()
-          .connectTimeout(CONNECT_TIMEOUT)
-          .followRedirects(HttpClient.Redirect.NORMAL)
-          .build();
-      client = c;
-    }
-    HttpRequest request = HttpRequest.newBuilder(uri)
-        .timeout(REQUEST_TIMEOUT)
-        .header("Accept", "application/json")
-        .GET()
-        .build();
+  private static String get(URI uri) {
+    HttpURLConnection c = null;
     try {
-      HttpResponse<InputStream> response = c.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      try (InputStream body = response.body()) {
-        if (response.statusCode() != 200) {
-          throw new IllegalStateException(uri + " answered HTTP " + response.statusCode());
-        }
+      URLConnection opened = uri.toURL().openConnection();
+      if (!(opened instanceof HttpURLConnection http)) {
+        throw new IllegalStateException(uri + " is not an HTTP(S) URL");
+      }
+      c = http;
+      c.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+      c.setReadTimeout(READ_TIMEOUT_MILLIS);
+      c.setInstanceFollowRedirects(true);
+      c.setUseCaches(false);
+      c.setRequestProperty("Accept", "application/json");
+      int status = c.getResponseCode();
+      if (status != 200) {
+        throw new IllegalStateException(uri + " answered HTTP " + status);
+      }
+      try (InputStream body = c.getInputStream()) {
         byte[] bytes = body.readNBytes(MAX_BYTES + 1);
         if (bytes.length > MAX_BYTES) {
           throw new IllegalStateException(uri + " answered more than " + MAX_BYTES + " bytes");
@@ -115,9 +105,12 @@ public final class HttpJwksFetcher implements JwksFetcher {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("fetching " + uri + " failed: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while fetching " + uri, e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(uri + " is not a usable URL: " + e.getMessage(), e);
+    } finally {
+      if (c != null) {
+        c.disconnect(); // no kept-alive IdP connection (see the class comment)
+      }
     }
   }
 }

@@ -109,10 +109,23 @@ public final class JwksCache {
 
   /** Fetches now (cold start, priming); failures are reported and leave the cached set. */
   public boolean refreshNow() {
-    return refresh(snapshot, clock.millis(), true) != null;
+    return refresh(snapshot, clock.millis(), true, true) != null;
+  }
+
+  /**
+   * Fetches the JWKS unless one is cached (cold-start warm-up, off the request thread; a lookup
+   * arriving meanwhile waits for this fetch). A failure is reported but does not hold back the first
+   * lookup's own attempt by {@link #RETRY_INTERVAL}.
+   */
+  public boolean prefetch() {
+    return snapshot != null || refresh(null, clock.millis(), true, false) != null;
   }
 
   private Snapshot refresh(Snapshot seen, long now, boolean force) {
+    return refresh(seen, now, force, true);
+  }
+
+  private Snapshot refresh(Snapshot seen, long now, boolean force, boolean armRetry) {
     if (seen != null) {
       if (!lock.tryLock()) {
         return seen;
@@ -137,7 +150,9 @@ public final class JwksCache {
         return fresh;
       } catch (RuntimeException e) {
         failedFetches.incrementAndGet();
-        nextAttemptMillis = now + RETRY_INTERVAL.toMillis();
+        if (armRetry) {
+          nextAttemptMillis = now + RETRY_INTERVAL.toMillis();
+        }
         String m = e.getMessage() == null ? "" : e.getMessage();
         warnings.accept("JWKS fetch failed (" + e.getClass().getSimpleName() + "): "
             + (m.length() > 300 ? m.substring(0, 300) : m)

@@ -2,10 +2,10 @@ package dev.edgeperimeter.authorizer.usertoken;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.edgeperimeter.authorizer.assertion.StrictBase64Url;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig.TokenUse;
 import dev.edgeperimeter.authorizer.core.Reason;
 import dev.edgeperimeter.authorizer.core.Rejection;
+import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.json.JsonLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -142,14 +142,14 @@ public final class UserTokenVerifier {
     int d1 = token.indexOf('.');
     int d2 = d1 < 0 ? -1 : token.indexOf('.', d1 + 1);
     if (d1 <= 0 || d2 < 0 || d2 == d1 + 1 || token.indexOf('.', d2 + 1) >= 0 || d2 == token.length() - 1
-        || !StrictBase64Url.isValid(token, 0, d1) || !StrictBase64Url.isValid(token, d1 + 1, d2)
-        || !StrictBase64Url.isValid(token, d2 + 1, token.length())) {
+        || !Base64Url.isStrict(token, 0, d1) || !Base64Url.isStrict(token, d1 + 1, d2)
+        || !Base64Url.isStrict(token, d2 + 1, token.length())) {
       throw invalid();
     }
     // header: alg pinned to the asymmetric allow-list before anything else
     String alg = null;
     String kid = null;
-    try (JsonParser p = JsonLimits.FACTORY.createParser(StrictBase64Url.decode(token, 0, d1))) {
+    try (JsonParser p = JsonLimits.FACTORY.createParser(Base64Url.decodeOrNull(token, 0, d1))) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw invalid();
       }
@@ -179,7 +179,7 @@ public final class UserTokenVerifier {
     if (!fits || (key.alg() != null && !key.alg().equals(alg))) {
       throw invalid();
     }
-    byte[] signature = StrictBase64Url.decode(token, d2 + 1, token.length());
+    byte[] signature = Base64Url.decodeOrNull(token, d2 + 1, token.length());
     if (alg.equals("ES256") && signature.length != 64) {
       throw invalid();
     }
@@ -197,7 +197,7 @@ public final class UserTokenVerifier {
     } catch (GeneralSecurityException | RuntimeException e) {
       throw invalid();
     }
-    UserToken verified = checkClaims(StrictBase64Url.decode(token, d1 + 1, d2), now, kid);
+    UserToken verified = checkClaims(Base64Url.decodeOrNull(token, d1 + 1, d2), now, kid);
     return new Result(verified, match.degraded());
   }
 

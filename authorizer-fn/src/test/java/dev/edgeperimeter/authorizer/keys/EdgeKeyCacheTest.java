@@ -85,4 +85,56 @@ class EdgeKeyCacheTest {
     assertThatThrownBy(() -> cache.resolve("k1", NOW)).isInstanceOf(Rejection.class)
         .satisfies(e -> assertThat(((Rejection) e).reason()).isEqualTo(Reason.KEY_INACTIVE));
   }
+
+  @Test
+  void aRequestArrivingDuringTheColdStartPrefetchWaitsForItInsteadOfLoadingAgain() throws Exception {
+    TestClock clock = TestClock.at(NOW);
+    AtomicInteger loads = new AtomicInteger();
+    CountDownLatch inLoader = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    EdgeKeyCache cache = new EdgeKeyCache("edge-origin", () -> {
+      loads.incrementAndGet();
+      inLoader.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return List.of(record("k1", KeyState.CURRENT));
+    }, (set, kid, blob) -> blob.clone(), clock, Duration.ofSeconds(60), Duration.ofSeconds(900), w -> { });
+
+    CompletableFuture<Boolean> prefetch = CompletableFuture.supplyAsync(cache::prefetch);
+    assertThat(inLoader.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<EdgeKeyResolver.Match> request = CompletableFuture.supplyAsync(() -> {
+      try {
+        return cache.resolve("k1", NOW);
+      } catch (Rejection r) {
+        throw new IllegalStateException(r);
+      }
+    });
+    release.countDown();
+    assertThat(prefetch.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(request.get(10, TimeUnit.SECONDS).key().kid()).isEqualTo("k1");
+    assertThat(loads.get()).isEqualTo(1);
+    assertThat(cache.prefetch()).isTrue(); // already cached: no second load
+    assertThat(loads.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailedPrefetchDoesNotHoldBackTheFirstRequestsOwnAttempt() throws Exception {
+    TestClock clock = TestClock.at(NOW);
+    AtomicInteger loads = new AtomicInteger();
+    EdgeKeyCache cache = new EdgeKeyCache("edge-origin", () -> {
+      if (loads.incrementAndGet() == 1) {
+        throw new IllegalStateException("table unreachable");
+      }
+      return List.of(record("k1", KeyState.CURRENT));
+    }, (set, kid, blob) -> blob.clone(), clock, Duration.ofSeconds(60), Duration.ofSeconds(900), w -> { });
+
+    assertThat(cache.prefetch()).isFalse();
+    assertThat(cache.failedRefreshCount()).isEqualTo(1);
+    // no RETRY_INTERVAL wait: the first request loads at once
+    assertThat(cache.resolve("k1", NOW).key().kid()).isEqualTo("k1");
+    assertThat(loads.get()).isEqualTo(2);
+  }
 }

@@ -229,6 +229,28 @@ class OutagesTest {
     assertAllowed(core.decide(tokenRequest(issuer)));
   }
 
+  @Test
+  void aJwksPrefetchThatFailedAtColdStartIsRetriedByTheFirstRequestAtOnce() {
+    LocalIssuer issuer = new LocalIssuer();
+    AtomicBoolean down = new AtomicBoolean(true);
+    JwksCache jwks = new JwksCache(() -> {
+      if (down.get()) {
+        throw new IllegalStateException("connection refused");
+      }
+      return issuer.jwksJson();
+    }, clock, Duration.ofMinutes(5), Duration.ofSeconds(900), w -> { });
+    UserTokenVerifier users = new UserTokenVerifier(LocalIssuer.ISSUER, Set.of(LocalIssuer.CLIENT_ID), TokenUse.ANY,
+        List.of(), Duration.ofSeconds(30), Duration.ofSeconds(0), jwks, clock);
+    AuthorizerCore core = Cores.edgeJwt(users, RouteScopes.none(), clock);
+
+    assertThat(jwks.prefetch()).isFalse();
+    down.set(false);
+    assertAllowed(core.decide(tokenRequest(issuer))); // no RETRY_INTERVAL wait after the warm-up's failure
+    assertThat(jwks.fetchCount()).isEqualTo(1);
+    assertThat(jwks.prefetch()).isTrue();
+    assertThat(jwks.fetchCount()).isEqualTo(1);
+  }
+
   private AuthRequest tokenRequest(LocalIssuer issuer) {
     long now = clock.instant().getEpochSecond();
     String token = issuer.rs256(LocalIssuer.accessClaims("alice", now));

@@ -8,13 +8,19 @@ import dev.edgeperimeter.authorizer.core.AuthorizerConfig.TokenUse;
 import dev.edgeperimeter.authorizer.core.AuthorizerCore;
 import dev.edgeperimeter.authorizer.core.Decision;
 import dev.edgeperimeter.authorizer.core.Rejection;
+import dev.edgeperimeter.authorizer.event.EventParser;
+import dev.edgeperimeter.authorizer.event.EventType;
+import dev.edgeperimeter.authorizer.event.ResponseWriter;
 import dev.edgeperimeter.authorizer.keys.EdgeKeyCache;
 import dev.edgeperimeter.authorizer.policy.RouteScopes;
 import dev.edgeperimeter.authorizer.usertoken.JwksCache;
 import dev.edgeperimeter.authorizer.usertoken.UserTokenVerifier;
+import dev.edgeperimeter.bench.coldstart.RestRequestEvent;
 import dev.edgeperimeter.shared.keys.KeyRecord;
 import dev.edgeperimeter.shared.keys.KeyState;
 import dev.edgeperimeter.shared.keys.KeyTable;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -59,7 +65,8 @@ public class AuthorizerBenchmarks {
     TokenFixtures f;
     AuthorizerCore edgeCore;
     AuthorizerCore jwtCore;
-    AuthRequest[] edgeRequests;
+    byte[][] edgeEvents;
+    ByteArrayOutputStream edgeResponse;
     AuthRequest[] jwtRequests;
     byte[][] edgeSigningInputs;
     Mac hmac;
@@ -104,8 +111,10 @@ public class AuthorizerBenchmarks {
       edgeCore = new AuthorizerCore(AuthMode.EDGE, assertions, null, routes);
       jwtCore = new AuthorizerCore(AuthMode.EDGE_JWT, assertions, verifier(clock, Duration.ofSeconds(60)), routes);
 
-      edgeRequests = f.edgeAssertions().stream()
-          .map(a -> AuthRequest.of(f.method(), f.path(), a, null, f.methodArn())).toArray(AuthRequest[]::new);
+      // edge mode starts from the raw REST REQUEST event (no Authorization header), as Lambda hands it over
+      edgeEvents = f.edgeAssertions().stream()
+          .map(a -> RestRequestEvent.json(a, null, f.now()).getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+      edgeResponse = new ByteArrayOutputStream(1024);
       String token = f.rs256Tokens().get(0);
       jwtRequests = f.boundAssertions().stream()
           .map(a -> AuthRequest.of(f.method(), f.path(), a, token, f.methodArn())).toArray(AuthRequest[]::new);
@@ -113,7 +122,11 @@ public class AuthorizerBenchmarks {
           .map(a -> a.substring(0, a.lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
       hmac = Mac.getInstance("HmacSHA256");
       hmac.init(new SecretKeySpec(key, "HmacSHA256"));
-      for (AuthRequest r : edgeRequests) {
+      for (byte[] event : edgeEvents) {
+        AuthRequest r = EventParser.parse(EventType.REST_REQUEST, event, true);
+        if (!r.method().equals(f.method()) || !r.path().equals(f.path()) || !r.methodArn().equals(f.methodArn())) {
+          throw new IllegalStateException("edge mode: the event does not describe the fixtures' request");
+        }
         expectAllow(edgeCore.decide(r), "edge mode");
       }
       for (AuthRequest r : jwtRequests) {
@@ -188,11 +201,20 @@ public class AuthorizerBenchmarks {
 
   // ---------------------------------------------------------------- edge mode
 
-  /** Edge mode: assertion steps 1-6 (keys cached) and the route policy, from an {@link AuthRequest}. */
+  /**
+   * Edge mode, event to policy: the raw REST {@code REQUEST} event bytes parsed
+   * ({@link EventParser}), assertion steps 1-6 (keys cached) and the route policy
+   * ({@link AuthorizerCore#decide}), the IAM policy response written ({@link ResponseWriter}).
+   */
   @Benchmark
-  public Decision edgeMode(Fixture s) {
-    AuthRequest[] r = s.edgeRequests;
-    return s.edgeCore.decide(r[s.edgeIndex++ % r.length]);
+  public int edgeMode(Fixture s) throws Rejection, IOException {
+    byte[][] events = s.edgeEvents;
+    AuthRequest request = EventParser.parse(EventType.REST_REQUEST, events[s.edgeIndex++ % events.length], true);
+    Decision decision = s.edgeCore.decide(request);
+    ByteArrayOutputStream out = s.edgeResponse;
+    out.reset();
+    ResponseWriter.policy(decision, out);
+    return out.size();
   }
 
   /** Floor: bare JCA HmacSHA256 over the same assertion signing input. */

@@ -42,7 +42,7 @@ public final class AuthorizerSection {
     double edge = JmhRunner.micros(s.get("edgeMode"));
     double hmac = JmhRunner.micros(s.get("edgeFloorHmac"));
     double edgeRatio = Row.ratio(edge, hmac);
-    rows.add(new Row("authorizer edge mode: assertion + policy (keys cached)", edge, "µs/op", hmac,
+    rows.add(new Row("authorizer edge mode: REST REQUEST event to policy (keys cached)", edge, "µs/op", hmac,
         "bare JCA HmacSHA256", edgeRatio, "<= 10 µs and <= 25x floor", Row.verdict(edge <= 10 && edgeRatio <= 25),
         ""));
     double jwt = JmhRunner.micros(s.get("edgeJwtCacheHit"));

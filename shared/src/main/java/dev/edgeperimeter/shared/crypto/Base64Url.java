@@ -1,40 +1,100 @@
 package dev.edgeperimeter.shared.crypto;
 
+import java.util.Arrays;
 import java.util.Base64;
 
-/** Strict unpadded base64url (RFC 7515 section 2): padding and any other alphabet are refused. */
+/**
+ * Strict, canonical, unpadded base64url (RFC 7515 section 2, RFC 4648 section 5).
+ *
+ * <p>Decoding accepts exactly one encoding per byte string: any character outside the URL-safe
+ * alphabet, padding, a length of {@code 4n+1}, or non-zero unused trailing bits (RFC 4648 section
+ * 3.5: the JDK decoder ignores them, so {@code "YR"} and {@code "YQ"} would both decode to
+ * {@code "a"}) is refused. Validation and decoding are one table-driven pass over the characters,
+ * cheap enough for every request of a hot path, and work on a range of a larger string (the parts
+ * of a JWS) without copying it.
+ */
 public final class Base64Url {
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-  private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+  private static final byte[] VALUES = new byte[128];
+
+  static {
+    Arrays.fill(VALUES, (byte) -1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (int i = 0; i < alphabet.length(); i++) {
+      VALUES[alphabet.charAt(i)] = (byte) i;
+    }
+  }
 
   private Base64Url() {
   }
 
+  /** Unpadded base64url of {@code bytes} (always canonical). */
   public static String encode(byte[] bytes) {
     return ENCODER.encodeToString(bytes);
   }
 
-  /** True when every character is in the base64url alphabet and the length is a valid unpadded one. */
+  /**
+   * Whether {@code s[from, to)} is strict canonical unpadded base64url: URL-safe alphabet only, no
+   * padding, length not {@code 4n+1}, unused trailing bits zero. The empty range is valid (no bytes).
+   */
   public static boolean isStrict(CharSequence s, int from, int to) {
-    int len = to - from;
-    if (len % 4 == 1) {
+    int rem = (to - from) & 3;
+    if (rem == 1) {
       return false;
     }
+    int last = 0;
     for (int i = from; i < to; i++) {
       char c = s.charAt(i);
-      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-      if (!ok) {
+      if (c >= 128 || (last = VALUES[c]) < 0) {
         return false;
       }
     }
-    return true;
+    // 2 trailing characters carry 12 bits for 8 (low 4 unused), 3 carry 18 for 16 (low 2 unused)
+    return rem == 0 || (rem == 2 ? (last & 0x0F) == 0 : (last & 0x03) == 0);
   }
 
-  /** Decodes strict unpadded base64url; throws {@link IllegalArgumentException} on anything else. */
-  public static byte[] decode(String s) {
-    if (!isStrict(s, 0, s.length())) {
-      throw new IllegalArgumentException("not unpadded base64url");
+  /**
+   * Decodes {@code s[from, to)}, or returns {@code null} when it is not strict canonical unpadded
+   * base64url (no exception on the refusal path: callers on a hot path map it to their own error).
+   */
+  public static byte[] decodeOrNull(CharSequence s, int from, int to) {
+    if (from < 0 || to > s.length() || from > to || !isStrict(s, from, to)) {
+      return null;
     }
-    return DECODER.decode(s);
+    int len = to - from;
+    byte[] out = new byte[len * 3 / 4];
+    int o = 0;
+    int i = from;
+    int full = from + (len & ~3);
+    while (i < full) {
+      int v = VALUES[s.charAt(i)] << 18 | VALUES[s.charAt(i + 1)] << 12 | VALUES[s.charAt(i + 2)] << 6
+          | VALUES[s.charAt(i + 3)];
+      out[o++] = (byte) (v >> 16);
+      out[o++] = (byte) (v >> 8);
+      out[o++] = (byte) v;
+      i += 4;
+    }
+    int rem = to - i;
+    if (rem == 2) {
+      out[o] = (byte) ((VALUES[s.charAt(i)] << 2) | (VALUES[s.charAt(i + 1)] >> 4));
+    } else if (rem == 3) {
+      int v = VALUES[s.charAt(i)] << 18 | VALUES[s.charAt(i + 1)] << 12 | VALUES[s.charAt(i + 2)] << 6;
+      out[o++] = (byte) (v >> 16);
+      out[o] = (byte) (v >> 8);
+    }
+    return out;
+  }
+
+  /**
+   * Decodes strict canonical unpadded base64url.
+   *
+   * @throws IllegalArgumentException on anything else (see {@link #isStrict})
+   */
+  public static byte[] decode(String s) {
+    byte[] out = decodeOrNull(s, 0, s.length());
+    if (out == null) {
+      throw new IllegalArgumentException("not strict unpadded base64url");
+    }
+    return out;
   }
 }
