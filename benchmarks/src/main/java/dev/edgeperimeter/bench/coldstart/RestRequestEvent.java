@@ -7,19 +7,26 @@ import java.util.Locale;
 
 /**
  * An API Gateway REST API {@code REQUEST} authorizer event of the real shape, for
- * {@code GET /orders/42} with the given {@code X-Edge-Assertion} and bearer token (both signed
- * fresh for every cold-start run, so the event is generated rather than kept in {@code events/}).
+ * {@code GET /orders/42} with the given {@code X-Edge-Assertion} and, when given, bearer token (both
+ * signed fresh for every cold-start run, so the event is generated rather than kept in
+ * {@code events/}). Also the input of the edge-mode JMH benchmark (event bytes to policy).
  */
-final class RestRequestEvent {
+public final class RestRequestEvent {
   private static final DateTimeFormatter REQUEST_TIME =
       DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   private RestRequestEvent() {
   }
 
-  static String json(String assertion, String token, long nowEpochSeconds) {
+  /**
+   * The event as JSON text.
+   *
+   * @param token the bearer token of the {@code Authorization} header; {@code null} for a request
+   *              without one (edge mode)
+   */
+  public static String json(String assertion, String token, long nowEpochSeconds) {
     String requestTime = REQUEST_TIME.format(Instant.ofEpochSecond(nowEpochSeconds));
-    return """
+    String json = """
         {
           "type": "REQUEST",
           "methodArn": "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/GET/orders/42",
@@ -71,5 +78,10 @@ final class RestRequestEvent {
           }
         }
         """.formatted(assertion, token, requestTime, nowEpochSeconds * 1000);
+    if (token == null) {
+      json = json.replace("    \"Authorization\": \"Bearer null\",\n", "")
+          .replace("    \"Authorization\": [\"Bearer null\"],\n", "");
+    }
+    return json;
   }
 }
