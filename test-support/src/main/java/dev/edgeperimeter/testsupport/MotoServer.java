@@ -177,5 +177,10 @@ public final class MotoServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
     }
+    try {
+      Files.deleteIfExists(logFile);
+    } catch (IOException ignored) {
+      // a temp file; nothing to do
+    }
   }
 }
