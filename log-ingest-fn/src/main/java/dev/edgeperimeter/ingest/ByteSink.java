@@ -9,6 +9,15 @@ import java.util.Arrays;
  * no copy on read ({@link #array()}) and cheap rewind ({@link #truncate(int)}). Not thread-safe.
  */
 final class ByteSink extends OutputStream {
+  /** ASCII chars a JSON string holds as they are: printable, not {@code "} or {@code \\}. */
+  static final boolean[] PLAIN = new boolean[0x80];
+
+  static {
+    for (int ch = 0x20; ch < 0x7f; ch++) {
+      PLAIN[ch] = ch != '"' && ch != '\\';
+    }
+  }
+
   private byte[] bytes;
   private int size;
 
@@ -46,22 +55,48 @@ final class ByteSink extends OutputStream {
   }
 
   /**
-   * Writes {@code "text"} when every char is printable ASCII other than quote and backslash (no
-   * escaping needed); otherwise writes nothing and returns false.
+   * Writes {@code "text"} as a JSON string when every char is printable ASCII ({@code "} and
+   * {@code \\} escaped, as Jackson's generator escapes them); otherwise writes nothing and returns false.
    */
-  boolean writePlainJsonString(char[] c, int off, int len) {
-    ensure(len + 2);
+  boolean writeAsciiJsonString(char[] c, int off, int len) {
     int start = size;
+    ensure(len + 2);
     bytes[size++] = '"';
-    for (int i = off; i < off + len; i++) {
+    if (!writeAsciiJsonChars(c, off, len)) {
+      size = start;
+      return false;
+    }
+    ensure(1);
+    bytes[size++] = '"';
+    return true;
+  }
+
+  /** {@link #writeAsciiJsonString} without the quotes. */
+  boolean writeAsciiJsonChars(char[] c, int off, int len) {
+    int start = size;
+    ensure(len);
+    byte[] b = bytes;
+    int o = size;
+    int end = off + len;
+    for (int i = off; i < end; i++) {
       char ch = c[i];
-      if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\') {
+      if (ch < 0x80 && PLAIN[ch]) {
+        b[o++] = (byte) ch;
+        continue;
+      }
+      if (ch < 0x20 || ch >= 0x7f) {
         size = start;
         return false;
       }
-      bytes[size++] = (byte) ch;
+      if (ch == '"' || ch == '\\') {
+        size = o;
+        ensure(end - i + 1);
+        b = bytes;
+        b[o++] = '\\';
+      }
+      b[o++] = (byte) ch;
     }
-    bytes[size++] = '"';
+    size = o;
     return true;
   }
 
@@ -71,7 +106,30 @@ final class ByteSink extends OutputStream {
   }
 
   void writeLong(long value) {
-    writeAscii(Long.toString(value));
+    if (value < 0) {
+      writeAscii(Long.toString(value));
+      return;
+    }
+    int digits = 1;
+    for (long v = value / 10; v != 0; v /= 10) {
+      digits++;
+    }
+    ensure(digits);
+    int end = size + digits;
+    for (int i = end - 1; i >= size; i--) {
+      bytes[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    size = end;
+  }
+
+  /**
+   * Makes room for {@code extra} more bytes and returns the backing array, to be written directly
+   * from {@link #size()} on and committed with {@link #truncate(int)}.
+   */
+  byte[] reserve(int extra) {
+    ensure(extra);
+    return bytes;
   }
 
   private void ensure(int extra) {

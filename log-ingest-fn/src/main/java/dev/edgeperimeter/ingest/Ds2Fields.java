@@ -4,8 +4,9 @@ import java.util.Set;
 
 /**
  * DataStream 2 JSON field names that get special treatment (every field is optional; all others
- * are copied as they come). {@link IngestPipeline} switches on these names directly for speed; the
- * sets here are the documented lists and are checked against that switch by a test.
+ * are copied as they come). {@link IngestPipeline} resolves each field name once per body to a
+ * treatment: a few names it handles itself (timestamps, ids, metrics inputs, EdgeWorkers info), the
+ * rest by membership in these sets, which a test checks against the output.
  */
 final class Ds2Fields {
   /**

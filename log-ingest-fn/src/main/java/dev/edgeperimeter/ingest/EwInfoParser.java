@@ -114,7 +114,8 @@ final class EwInfoParser {
     int headLimit = headEnd > start + 2 && c[headEnd - 1] == '/' ? headEnd - 1 : headEnd;
     int pos = start + 2;
     int field = 0;
-    String ewId = null;
+    int idOff = -1;
+    int idLen = 0;
     String handler = null;
     boolean listOpen = false;
     while (pos <= headLimit) {
@@ -124,7 +125,8 @@ final class EwInfoParser {
         case 0 -> {
           out.write(K_EW_ID, 0, K_EW_ID.length);
           string(out, c, pos, fLen);
-          ewId = new String(c, pos, fLen);
+          idOff = pos;
+          idLen = fLen;
         }
         case 1 -> {
           out.write(K_VERSION, 0, K_VERSION.length);
@@ -152,7 +154,7 @@ final class EwInfoParser {
             out.writeAscii(statusName(status));
             out.write('"');
             if (isErrorStatus(status)) {
-              errors.add(new String[] {ewId, handler});
+              errors.add(new String[] {idOff < 0 ? null : new String(c, idOff, idLen), handler});
             }
           } else {
             if (!listOpen) {
@@ -196,18 +198,11 @@ final class EwInfoParser {
 
   /** A JSON string (quotes included): plain ASCII copied, anything else escaped by Jackson's encoder. */
   private static void string(ByteSink out, char[] c, int off, int len) {
-    for (int i = off; i < off + len; i++) {
-      char ch = c[i];
-      if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\') {
-        out.write('"');
-        byte[] b = com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsUTF8(new String(c, off, len));
-        out.write(b, 0, b.length);
-        out.write('"');
-        return;
-      }
-    }
     out.write('"');
-    out.writeAscii(c, off, len);
+    if (!out.writeAsciiJsonChars(c, off, len)) {
+      byte[] b = com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsUTF8(new String(c, off, len));
+      out.write(b, 0, b.length);
+    }
     out.write('"');
   }
 

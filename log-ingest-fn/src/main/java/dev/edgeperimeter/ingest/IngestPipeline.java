@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.edgeperimeter.shared.json.JsonLimits;
 import java.io.IOException;
@@ -36,10 +38,26 @@ import java.util.regex.Pattern;
  * ewExecution} arrays. A record field whose name collides with a normalized one is kept as
  * {@code _<name>}.
  *
+ * <p>Duplicate keys: a record with two members of the same name, at any depth, is ambiguous and is
+ * rejected as invalid JSON (in a JSON array body or an EdgeWorker batch, the body is unreadable).
+ * The NDJSON fast path parses without Jackson's duplicate detection and checks names itself
+ * (see {@link #NDJSON_FACTORY}); every other path parses with {@link JsonLimits#FACTORY}.
+ *
  * <p>Not thread-safe: one instance per body (cheap to create).
  */
 public final class IngestPipeline {
   private static final JsonFactory FACTORY = JsonLimits.FACTORY;
+  /**
+   * The NDJSON fast path's factory: {@link JsonLimits#FACTORY}'s nesting and string limits, without
+   * Jackson's duplicate-key detection (a hash set per object, the largest single cost of tokenizing
+   * a wide DataStream 2 record). Duplicates are still refused, by {@link #normalizeDs2} itself: a
+   * per-name stamp for the record's own fields and a set per nested object (rare in DataStream 2).
+   * A record with a duplicate key is therefore rejected as invalid JSON exactly as before: the fast
+   * path hands over to {@link #readLinesOneByOne}, which parses with {@link #FACTORY}.
+   */
+  private static final JsonFactory NDJSON_FACTORY = JsonLimits.FACTORY.rebuild()
+      .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
   private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final int NO_NUMBER = -1;
 
@@ -162,7 +180,7 @@ public final class IngestPipeline {
     int n = body.length;
     int index = 0;
     int handledUpTo = 0;
-    try (JsonParser p = FACTORY.createParser(body)) {
+    try (JsonParser p = NDJSON_FACTORY.createParser(body)) {
       while (true) {
         JsonToken t;
         try {
@@ -197,7 +215,7 @@ public final class IngestPipeline {
         long ts = NumberText.INVALID;
         try {
           if (t != JsonToken.START_OBJECT) {
-            p.skipChildren();
+            copyCheckingDuplicates(p, null);
             reject = RejectReason.NOT_AN_OBJECT;
           } else {
             ts = normalizeDs2(p);
@@ -404,90 +422,233 @@ public final class IngestPipeline {
   }
 
   // per-record head values
-  private String rReqId;
+  private char[] rReqId = new char[64];
+  private int rReqIdLength = -1; // -1: the record has no request id
   private String rSource;
   private String rKind;
   private String rPrefix;
+
+  private void setReqId(String reqId) {
+    if (reqId == null) {
+      rReqIdLength = -1;
+      return;
+    }
+    setReqId(reqId.toCharArray(), 0, reqId.length());
+  }
+
+  private void setReqId(char[] c, int off, int len) {
+    if (rReqId.length < len) {
+      rReqId = new char[Math.max(len, rReqId.length * 2)];
+    }
+    System.arraycopy(c, off, rReqId, 0, len);
+    rReqIdLength = len;
+  }
+
+  /** The head's request id as a String (only for the rare truncated event), or null. */
+  private String reqIdString() {
+    return rReqIdLength < 0 ? null : new String(rReqId, 0, rReqIdLength);
+  }
+
+  // ---------------------------------------------------------------- DataStream 2 field table
+
+  /** What {@link #normalizeDs2} does with a field, by name (see {@link Ds2Fields}). */
+  private static final int PLAIN = 0;
+  private static final int URL_ENCODED = 1;
+  private static final int NUMERIC = 2;
+  private static final int REQ_ID = 3;
+  private static final int REQ_TIME = 4;
+  private static final int TIME = 5;
+  private static final int STATUS = 6;
+  private static final int CACHE = 7;
+  private static final int EDGE_TAT = 8;
+  private static final int ORIGIN_TAT = 9;
+  private static final int STREAM_ID = 10;
+  private static final int DS2ID = 11;
+  private static final int SEVERITY = 12;
+  private static final int ATTRIBUTES = 13;
+  private static final int EW_USAGE = 14;
+  private static final int EW_EXECUTION = 15;
+  /** A record field named like a normalized one: kept as {@code _<name>}. */
+  private static final int RENAMED = 16;
+
+  /** Distinct field names remembered per body; a body with more names checks the rest with a set. */
+  private static final int MAX_CACHED_FIELDS = 1024;
+
+  private static int kindOf(String name) {
+    return switch (name) {
+      case "reqId" -> REQ_ID;
+      case "reqTimeSec" -> REQ_TIME;
+      case "time" -> TIME;
+      case "statusCode" -> STATUS;
+      case "cacheStatus" -> CACHE;
+      case "turnAroundTimeMSec" -> EDGE_TAT;
+      case Ds2Fields.ORIGIN_TURNAROUND -> ORIGIN_TAT;
+      case "streamId" -> STREAM_ID;
+      case "ds2id" -> DS2ID;
+      case "severity" -> SEVERITY;
+      case "attributes" -> ATTRIBUTES;
+      case "ewUsageInfo" -> EW_USAGE;
+      case "ewExecutionInfo" -> EW_EXECUTION;
+      case "ts", "source", "kind", "ewUsage", "ewExecution", "ewUsageError", "ewExecutionError" -> RENAMED;
+      default -> Ds2Fields.URL_ENCODED.contains(name) ? URL_ENCODED : Ds2Fields.NUMERIC.contains(name) ? NUMERIC : PLAIN;
+    };
+  }
+
+  /**
+   * One DataStream 2 field name, resolved once per body: its treatment, its encoded output name
+   * ({@code "name":}), the record in which it was last seen (duplicate detection) and the field
+   * that followed it last time. DataStream 2 sends the same fields in the same order in every
+   * record and Jackson interns names, so the usual lookup is one reference comparison.
+   */
+  private static final class Ds2Field {
+    final String name;
+    final int kind;
+    final byte[] encoded;
+    final boolean cached;
+    int seenInRecord;
+    Ds2Field next;
+
+    Ds2Field(String name, boolean cached) {
+      this.name = name;
+      this.kind = name == null ? PLAIN : kindOf(name);
+      this.encoded = name == null ? null : encodeName(kind == RENAMED || kind == REQ_ID ? "_" + name : name);
+      this.cached = cached;
+    }
+  }
+
+  private final java.util.HashMap<String, Ds2Field> ds2Fields = new java.util.HashMap<>(128);
+  private final Ds2Field recordStart = new Ds2Field(null, true);
+  private int recordNumber;
+  private java.util.HashSet<String> uncachedNames;
+
+  private Ds2Field ds2Field(String name) {
+    Ds2Field f = ds2Fields.get(name);
+    if (f == null) {
+      boolean cache = ds2Fields.size() < MAX_CACHED_FIELDS;
+      f = new Ds2Field(name, cache);
+      if (cache) {
+        ds2Fields.put(name, f);
+      }
+    }
+    return f;
+  }
+
+  /** Encoded {@code "name":}. */
+  private static byte[] encodeName(String name) {
+    byte[] quoted = JsonStringEncoder.getInstance().quoteAsUTF8(name);
+    byte[] b = new byte[quoted.length + 3];
+    b[0] = '"';
+    System.arraycopy(quoted, 0, b, 1, quoted.length);
+    b[b.length - 2] = '"';
+    b[b.length - 1] = ':';
+    return b;
+  }
+
+  private static final byte[] N_EW_USAGE = encodeName("ewUsage");
+  private static final byte[] N_EW_EXECUTION = encodeName("ewExecution");
+  private static final byte[] N_EW_USAGE_ERROR = encodeName("ewUsageError");
+  private static final byte[] N_EW_EXECUTION_ERROR = encodeName("ewExecutionError");
+
+  private static StreamReadException duplicate(JsonParser p, String name) {
+    return new com.fasterxml.jackson.core.JsonParseException(p, "Duplicate field '" + name + "'");
+  }
 
   /**
    * Normalizes one DataStream 2 record (parser on its START_OBJECT) into {@link #scratch}; returns
    * the timestamp in epoch ms or {@link NumberText#INVALID}.
    *
-   * <p>Hot path. The record is written straight into the scratch bytes: field names from a cache
-   * of their encoded form, plain ASCII strings and numeric strings copied char for byte, URL
-   * decoding straight to escaped JSON bytes; only nested, non-ASCII and escaped values go through
-   * the generator.
+   * <p>Hot path. The record is written straight into the scratch bytes: field names from their
+   * cached encoded form, plain ASCII strings and numeric strings copied char for byte, URL
+   * decoding straight to escaped JSON bytes; only nested, non-ASCII and control-character values
+   * go through the generator. Only the values that need it become Strings (none in a usual CDN
+   * record). A duplicate key throws, as Jackson's strict duplicate detection would.
    */
   private long normalizeDs2(JsonParser p) throws IOException {
     resetFacts();
     scratch.reset();
     scratch.write('{');
     firstField = true;
-    fieldPosition = 0;
+    int record = ++recordNumber;
+    if (uncachedNames != null) {
+      uncachedNames.clear();
+    }
     long reqTimeMs = NumberText.INVALID;
     long timeMs = NumberText.INVALID;
-    String reqId = null;
+    rReqIdLength = -1;
     String requestIdAttr = null;
     String streamId = null;
     String ds2id = null;
     boolean jsLog = false;
+    Ds2Field prev = recordStart;
     JsonToken t;
     while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
       String name = p.currentName();
+      Ds2Field f = prev.next;
+      if (f == null || f.name != name) {
+        f = ds2Field(name);
+        prev.next = f;
+      }
+      prev = f;
+      if (f.cached) {
+        if (f.seenInRecord == record) {
+          throw duplicate(p, name);
+        }
+        f.seenInRecord = record;
+      } else {
+        if (uncachedNames == null) {
+          uncachedNames = new java.util.HashSet<>();
+        }
+        if (!uncachedNames.add(name)) {
+          throw duplicate(p, name);
+        }
+      }
       JsonToken v = p.nextToken();
-      switch (name) {
-        case "reqId" -> {
+      switch (f.kind) {
+        case REQ_ID -> {
           if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT) {
-            reqId = p.getText();
+            setReqId(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
           } else {
-            field("_reqId", p, v);
+            field(f.encoded, p, v);
           }
         }
-        case "reqTimeSec" -> {
+        case REQ_TIME -> {
           if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
             reqTimeMs = NumberText.secondsToMillis(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
           }
-          numeric(name, p, v);
+          numeric(f.encoded, p, v);
         }
-        case "time" -> {
+        case TIME -> {
           jsLog = true;
           timeMs = jsTime(p, v);
-          numeric(name, p, v);
+          numeric(f.encoded, p, v);
         }
-        case "statusCode" -> fStatus = numeric(name, p, v);
-        case "cacheStatus" -> fCache = numeric(name, p, v);
-        case "turnAroundTimeMSec" -> fEdgeTat = numeric(name, p, v);
-        case Ds2Fields.ORIGIN_TURNAROUND -> fOriginTat = numeric(name, p, v);
-        case "streamId" -> {
-          streamId = scalarText(p, v);
-          field(name, p, v);
+        case STATUS -> fStatus = numeric(f.encoded, p, v);
+        case CACHE -> fCache = numeric(f.encoded, p, v);
+        case EDGE_TAT -> fEdgeTat = numeric(f.encoded, p, v);
+        case ORIGIN_TAT -> fOriginTat = numeric(f.encoded, p, v);
+        case STREAM_ID -> {
+          streamId = lastStreamIdText = scalarText(p, v, lastStreamIdText);
+          field(f.encoded, p, v);
         }
-        case "ds2id" -> {
+        case DS2ID -> {
           jsLog = true;
-          ds2id = scalarText(p, v);
-          field(name, p, v);
+          ds2id = lastDs2idText = scalarText(p, v, lastDs2idText);
+          field(f.encoded, p, v);
         }
-        case "severity" -> {
+        case SEVERITY -> {
           jsLog = true;
           fSeverity = scalarText(p, v);
-          field(name, p, v);
+          field(f.encoded, p, v);
         }
-        case "attributes" -> {
-          name(name);
+        case ATTRIBUTES -> {
+          name(f.encoded);
           requestIdAttr = copyCapturing(p, v, "request_id");
         }
-        case "ewUsageInfo", "ewExecutionInfo" -> writeEwInfo(p, v, name);
-        case "ts", "source", "kind", "ewUsage", "ewExecution", "ewUsageError", "ewExecutionError" ->
-            field("_" + name, p, v);
-        // URL-encoded fields (see Ds2Fields.URL_ENCODED)
-        case "UA", "referer", "queryStr", "breadcrumbs", "cookie", "accLang", "customField", "xForwardedFor",
-            "city", "state", "securityRules", "body" -> urlDecoded(name, p, v);
-        // numeric strings (see Ds2Fields.NUMERIC)
-        case "bytes", "totalBytes", "objSize", "uncompressedSize", "overheadBytes", "rspContentLen", "reqPort",
-            "transferTimeMSec", "tlsOverheadTimeMSec", "dnsLookupTimeMSec", "reqEndTimeMSec", "timeToFirstByte",
-            "maxAgeSec", "cacheable", "edgeAttempts", "lastByte", "asn", "startupTime", "downloadTime", "throughput" ->
-            numeric(name, p, v);
-        default -> field(name, p, v);
+        case EW_USAGE -> writeEwInfo(p, v, f.encoded, true);
+        case EW_EXECUTION -> writeEwInfo(p, v, f.encoded, false);
+        case URL_ENCODED -> urlDecoded(f.encoded, p, v);
+        case NUMERIC -> numeric(f.encoded, p, v);
+        default -> field(f.encoded, p, v); // PLAIN, RENAMED
       }
     }
     scratch.write('}');
@@ -496,91 +657,142 @@ public final class IngestPipeline {
     } else {
       jsLog = false;
     }
-    rReqId = reqId != null ? reqId : requestIdAttr;
+    if (rReqIdLength < 0 && requestIdAttr != null) {
+      setReqId(requestIdAttr);
+    }
     rSource = "ds2";
     if (jsLog) {
       rKind = "ew-js-log";
-      rPrefix = "ds2/" + streamSegment(ds2id != null ? ds2id : streamId);
+      rPrefix = ds2Prefix(ds2id != null ? ds2id : streamId);
       if (fSeverity == null) {
         fSeverity = "none";
       }
     } else {
       rKind = "cdn";
-      rPrefix = "ds2/" + streamSegment(streamId);
+      rPrefix = ds2Prefix(streamId);
       fSeverity = null;
     }
     return reqTimeMs != NumberText.INVALID ? reqTimeMs : timeMs;
   }
 
+  // the last streamId / ds2id text and the prefix made from it, reused while they stay the same
+  private String lastStreamIdText;
+  private String lastDs2idText;
+  private boolean prefixCached;
+  private String prefixId;
+  private String prefixValue;
+
+  /** {@code ds2/<segment>}; recomputed only when the id (usually the same String as last time) changes. */
+  private String ds2Prefix(String id) {
+    if (!prefixCached || id != prefixId) {
+      prefixCached = true;
+      prefixId = id;
+      prefixValue = "ds2/" + streamSegment(id);
+    }
+    return prefixValue;
+  }
+
   // ---------------------------------------------------------------- direct writing (DataStream 2)
 
   private boolean firstField;
-  private final java.util.HashMap<String, byte[]> nameBytes = new java.util.HashMap<>(128);
 
-  /**
-   * Writes {@code ,"name":} (the comma unless first). Encoded names are cached per field position:
-   * DataStream 2 sends the same fields in the same order in every record, and Jackson interns
-   * field names, so the usual lookup is one reference comparison.
-   */
-  private void name(String name) {
-    int slot = fieldPosition++;
-    byte[] b;
-    if (slot < slotNames.length && slotNames[slot] == name) {
-      b = slotBytes[slot];
-    } else {
-      b = nameBytes.get(name);
-      if (b == null) {
-        byte[] quoted = JsonStringEncoder.getInstance().quoteAsUTF8(name);
-        b = new byte[quoted.length + 3];
-        b[0] = '"';
-        System.arraycopy(quoted, 0, b, 1, quoted.length);
-        b[b.length - 2] = '"';
-        b[b.length - 1] = ':';
-        if (nameBytes.size() < 1024) {
-          nameBytes.put(name, b);
-        }
-      }
-      if (slot < slotNames.length) {
-        slotNames[slot] = name;
-        slotBytes[slot] = b;
-      }
-    }
+  /** Writes {@code ,"name":} (the comma unless first) from its encoded form. */
+  private void name(byte[] encoded) {
     if (!firstField) {
       scratch.write(',');
     }
     firstField = false;
-    scratch.write(b, 0, b.length);
+    scratch.write(encoded, 0, encoded.length);
   }
 
-  private final String[] slotNames = new String[128];
-  private final byte[][] slotBytes = new byte[128][];
-  private int fieldPosition;
-
   /** A field copied as it came: ASCII strings as raw input bytes, everything else through the generator. */
-  private void field(String name, JsonParser p, JsonToken v) throws IOException {
+  private void field(byte[] name, JsonParser p, JsonToken v) throws IOException {
     name(name);
     if (v == JsonToken.VALUE_STRING
-        && scratch.writePlainJsonString(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())) {
+        && scratch.writeAsciiJsonString(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())) {
       return;
     }
     value(p);
   }
 
-  /** Any value (scalar or structure) through the generator, as a root-level value. */
+  /**
+   * Any value (scalar or structure) through the generator, as a root-level value. Nested objects
+   * are checked for duplicate keys here (the NDJSON fast path parses without Jackson's check).
+   */
   private void value(JsonParser p) throws IOException {
-    gen.copyCurrentStructure(p);
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+      copyCheckingDuplicates(p, gen);
+    } else {
+      gen.copyCurrentEvent(p);
+    }
     gen.flush();
+  }
+
+  /**
+   * Copies the structure the parser is on to {@code g} (or only reads past it when {@code g} is
+   * null), refusing duplicate keys at every level. Recursion is bounded by the parser's nesting limit.
+   */
+  private static void copyCheckingDuplicates(JsonParser p, JsonGenerator g) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.START_OBJECT) {
+      if (g != null) {
+        g.writeStartObject();
+      }
+      java.util.HashSet<String> names = new java.util.HashSet<>();
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String member = p.currentName();
+        if (!names.add(member)) {
+          throw duplicate(p, member);
+        }
+        if (g != null) {
+          g.writeFieldName(member);
+        }
+        p.nextToken();
+        copyCheckingDuplicates(p, g);
+      }
+      if (t != JsonToken.END_OBJECT) {
+        throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected end of object");
+      }
+      if (g != null) {
+        g.writeEndObject();
+      }
+    } else if (t == JsonToken.START_ARRAY) {
+      if (g != null) {
+        g.writeStartArray();
+      }
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        if (t == null) {
+          throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected end of array");
+        }
+        copyCheckingDuplicates(p, g);
+      }
+      if (g != null) {
+        g.writeEndArray();
+      }
+    } else if (g != null) {
+      g.copyCurrentEvent(p);
+    }
   }
 
   /**
    * A DataStream 2 numeric field: a numeric string as a JSON number with the same digits, anything
    * else as given. Returns a non-negative integer value for the metrics, or -1.
    */
-  private long numeric(String name, JsonParser p, JsonToken v) throws IOException {
+  private long numeric(byte[] name, JsonParser p, JsonToken v) throws IOException {
     if (v == JsonToken.VALUE_STRING) {
       char[] c = p.getTextCharacters();
       int off = p.getTextOffset();
       int len = p.getTextLength();
+      // the usual case: 1-18 digits, no leading zero (or just "0")
+      if (len > 0 && (c[off] != '0' || len == 1)) {
+        long value = NumberText.parseNonNegativeLong(c, off, len);
+        if (value != NumberText.INVALID) {
+          name(name);
+          scratch.writeAscii(c, off, len);
+          return value;
+        }
+      }
       if (NumberText.isJsonNumber(c, off, len)) {
         name(name);
         scratch.writeAscii(c, off, len);
@@ -603,7 +815,7 @@ public final class IngestPipeline {
     return NO_NUMBER;
   }
 
-  private void urlDecoded(String name, JsonParser p, JsonToken v) throws IOException {
+  private void urlDecoded(byte[] name, JsonParser p, JsonToken v) throws IOException {
     if (v != JsonToken.VALUE_STRING) {
       field(name, p, v);
       return;
@@ -612,7 +824,7 @@ public final class IngestPipeline {
     int off = p.getTextOffset();
     int len = p.getTextLength();
     name(name);
-    if (UrlDecoding.isPlain(c, off, len) ? scratch.writePlainJsonString(c, off, len)
+    if (UrlDecoding.isPlain(c, off, len) ? scratch.writeAsciiJsonString(c, off, len)
         : urlDecoding.decodeToJson(c, off, len, scratch)) {
       return;
     }
@@ -668,7 +880,7 @@ public final class IngestPipeline {
     }
     gen.writeEndObject();
     gen.flush();
-    rReqId = reqId;
+    setReqId(reqId);
     rSource = "edgeworker";
     rKind = "ew-log";
     rPrefix = "edgeworker/" + streamSegment(ew[0]);
@@ -713,7 +925,7 @@ public final class IngestPipeline {
     }
     int length = out.size() - offset;
     if (length > IngestLimits.MAX_EVENT_BYTES) {
-      length = EventTruncation.truncate(out, offset, length, ts, rReqId, rSource, rKind);
+      length = EventTruncation.truncate(out, offset, length, ts, reqIdString(), rSource, rKind);
     }
     events.add(ts, offset, length, recordIndex, streamName(rPrefix, ts));
     applyFacts();
@@ -743,9 +955,11 @@ public final class IngestPipeline {
   private void writeHead(ByteSink out, long ts) {
     out.writeAscii("{\"ts\":");
     out.writeLong(ts);
-    if (rReqId != null) {
+    if (rReqIdLength >= 0) {
       out.writeAscii(",\"reqId\":\"");
-      writeEscaped(out, rReqId);
+      if (!out.writeAsciiJsonChars(rReqId, 0, rReqIdLength)) {
+        writeEscaped(out, reqIdString());
+      }
       out.write('"');
     }
     out.writeAscii(",\"source\":\"");
@@ -808,9 +1022,29 @@ public final class IngestPipeline {
     return v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT ? p.getText() : null;
   }
 
+  /** {@link #scalarText}, returning {@code last} itself when the text is the same (no allocation). */
+  private static String scalarText(JsonParser p, JsonToken v, String last) throws IOException {
+    if (v != JsonToken.VALUE_STRING && v != JsonToken.VALUE_NUMBER_INT) {
+      return null;
+    }
+    char[] c = p.getTextCharacters();
+    int off = p.getTextOffset();
+    int len = p.getTextLength();
+    if (last != null && last.length() == len) {
+      int i = 0;
+      while (i < len && last.charAt(i) == c[off + i]) {
+        i++;
+      }
+      if (i == len) {
+        return last;
+      }
+    }
+    return new String(c, off, len);
+  }
+
   /**
    * Writes an object value member by member through the generator (as a root-level value),
-   * returning the string value of member {@code capture}.
+   * returning the string value of member {@code capture}. Duplicate keys are refused at every level.
    */
   private String copyCapturing(JsonParser p, JsonToken v, String capture) throws IOException {
     if (v != JsonToken.START_OBJECT) {
@@ -819,14 +1053,22 @@ public final class IngestPipeline {
     }
     String captured = null;
     gen.writeStartObject();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
+    java.util.HashSet<String> members = new java.util.HashSet<>();
+    JsonToken t;
+    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
       String member = p.currentName();
+      if (!members.add(member)) {
+        throw duplicate(p, member);
+      }
       JsonToken mv = p.nextToken();
       if (member.equals(capture) && mv == JsonToken.VALUE_STRING) {
         captured = p.getText();
       }
       gen.writeFieldName(member);
-      gen.copyCurrentStructure(p);
+      copyCheckingDuplicates(p, gen);
+    }
+    if (t != JsonToken.END_OBJECT) {
+      throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected end of object");
     }
     gen.writeEndObject();
     gen.flush();
@@ -854,7 +1096,7 @@ public final class IngestPipeline {
     gen.writeEndObject();
   }
 
-  private void writeEwInfo(JsonParser p, JsonToken v, String name) throws IOException {
+  private void writeEwInfo(JsonParser p, JsonToken v, byte[] name, boolean usage) throws IOException {
     if (v != JsonToken.VALUE_STRING) {
       field(name, p, v);
       return;
@@ -863,22 +1105,22 @@ public final class IngestPipeline {
     int off = p.getTextOffset();
     int len = p.getTextLength();
     name(name);
-    if (!scratch.writePlainJsonString(c, off, len)) {
+    if (!scratch.writeAsciiJsonString(c, off, len)) {
       gen.writeString(c, off, len);
       gen.flush();
     }
-    boolean usage = name.equals("ewUsageInfo");
     String problem = EwInfoParser.validate(c, off, len);
     if (problem == null) {
-      name(usage ? "ewUsage" : "ewExecution");
+      name(usage ? N_EW_USAGE : N_EW_EXECUTION);
       EwInfoParser.write(scratch, c, off, len, usage, fEwErrors);
     } else {
-      name(usage ? "ewUsageError" : "ewExecutionError");
+      name(usage ? N_EW_USAGE_ERROR : N_EW_EXECUTION_ERROR);
       scratch.write('"');
       scratch.writeAscii(problem);
       scratch.write('"');
     }
   }
+
 
   private static int utf8Length(JsonParser p) throws IOException {
     char[] c = p.getTextCharacters();

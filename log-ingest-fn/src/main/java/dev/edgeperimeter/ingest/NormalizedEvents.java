@@ -22,6 +22,9 @@ public final class NormalizedEvents {
   private int count;
   private final List<String> streamNames = new ArrayList<>();
   private final Map<String, Integer> streamIds = new HashMap<>();
+  // the stream of the previous event (usually the same String instance again)
+  private String lastStreamName;
+  private int lastStreamId;
 
   NormalizedEvents(int expectedBytes) {
     this.data = new ByteSink(expectedBytes);
@@ -41,11 +44,19 @@ public final class NormalizedEvents {
       recordIndexes = Arrays.copyOf(recordIndexes, n);
       streams = Arrays.copyOf(streams, n);
     }
-    Integer id = streamIds.get(streamName);
-    if (id == null) {
-      id = streamNames.size();
-      streamNames.add(streamName);
-      streamIds.put(streamName, id);
+    int id;
+    if (streamName == lastStreamName) {
+      id = lastStreamId;
+    } else {
+      Integer known = streamIds.get(streamName);
+      if (known == null) {
+        known = streamNames.size();
+        streamNames.add(streamName);
+        streamIds.put(streamName, known);
+      }
+      id = known;
+      lastStreamName = streamName;
+      lastStreamId = id;
     }
     timestamps[count] = timestampMillis;
     offsets[count] = offset;

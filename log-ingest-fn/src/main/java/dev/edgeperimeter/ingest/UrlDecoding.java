@@ -92,6 +92,9 @@ final class UrlDecoding {
    * characters or decoding to invalid UTF-8 (the caller then decodes with replacement characters).
    */
   boolean decodeToJson(char[] in, int off, int len, ByteSink out) {
+    if (len <= DIRECT_LIMIT) {
+      return decodeToJsonDirect(in, off, len, out);
+    }
     int mark = out.size();
     out.write('"');
     boolean nonAscii = false;
@@ -136,6 +139,95 @@ final class UrlDecoding {
   }
 
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  /** Longest text decoded straight into the sink's array (room reserved up front: 6 bytes per char). */
+  private static final int DIRECT_LIMIT = 8 * 1024;
+
+  /** ASCII chars that are neither decoded nor escaped: copied as they are. */
+  private static final boolean[] COPIED = new boolean[0x80];
+
+  /** Hex digit values by ASCII code, -1 for anything else. */
+  private static final byte[] HEX_VALUE = new byte[128];
+
+  static {
+    java.util.Arrays.fill(HEX_VALUE, (byte) -1);
+    for (int i = 0; i < 10; i++) {
+      HEX_VALUE['0' + i] = (byte) i;
+    }
+    for (int i = 0; i < 6; i++) {
+      HEX_VALUE['a' + i] = (byte) (10 + i);
+      HEX_VALUE['A' + i] = (byte) (10 + i);
+    }
+    for (int ch = 0x20; ch < 0x80; ch++) {
+      COPIED[ch] = ch != '%' && ch != '+' && ch != '"' && ch != '\\';
+    }
+  }
+
+  /**
+   * {@link #decodeToJson} for texts up to {@link #DIRECT_LIMIT}: the same output, written straight
+   * into the sink's array. Every input char yields at most 6 output bytes (an escaped control
+   * character).
+   */
+  private static boolean decodeToJsonDirect(char[] in, int off, int len, ByteSink out) {
+    int mark = out.size();
+    byte[] b = out.reserve(6 * len + 2);
+    int o = mark;
+    b[o++] = '"';
+    boolean nonAscii = false;
+    int end = off + len;
+    for (int i = off; i < end; i++) {
+      char ch = in[i];
+      if (ch < 0x80 && COPIED[ch]) {
+        b[o++] = (byte) ch;
+        continue;
+      }
+      int d;
+      if (ch == '%') {
+        int h = i + 2 < end ? hexFast(in[i + 1]) : -1;
+        int l = h >= 0 ? hexFast(in[i + 2]) : -1;
+        if (l >= 0) {
+          d = (h << 4) | l;
+          i += 2;
+        } else {
+          d = '%';
+        }
+      } else if (ch == '+') {
+        d = ' ';
+      } else if (ch >= 0x80) {
+        out.truncate(mark);
+        return false;
+      } else {
+        d = ch;
+      }
+      if (d >= 0x80) {
+        nonAscii = true;
+        b[o++] = (byte) d;
+      } else if (d >= 0x20 && d != '"' && d != '\\') {
+        b[o++] = (byte) d;
+      } else if (d >= 0x20) {
+        b[o++] = '\\';
+        b[o++] = (byte) d;
+      } else {
+        b[o++] = '\\';
+        b[o++] = 'u';
+        b[o++] = '0';
+        b[o++] = '0';
+        b[o++] = HEX[d >> 4];
+        b[o++] = HEX[d & 0xf];
+      }
+    }
+    b[o++] = '"';
+    out.truncate(o);
+    if (nonAscii && !validUtf8(b, mark + 1, o - 1)) {
+      out.truncate(mark);
+      return false;
+    }
+    return true;
+  }
+
+  private static int hexFast(char c) {
+    return c < 128 ? HEX_VALUE[c] : -1;
+  }
 
   /** Strict UTF-8 in {@code b[from, to)}: no overlongs, no surrogates, at most U+10FFFF. */
   static boolean validUtf8(byte[] b, int from, int to) {
