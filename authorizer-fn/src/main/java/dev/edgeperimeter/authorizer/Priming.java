@@ -13,6 +13,7 @@ import dev.edgeperimeter.authorizer.keys.EdgeKeyResolver;
 import dev.edgeperimeter.authorizer.telemetry.Telemetry;
 import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.keys.KeyState;
+import dev.edgeperimeter.shared.snapstart.PrimingSteps;
 import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -31,13 +32,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.crac.Context;
-import org.crac.Core;
 import org.crac.Resource;
 
 /**
@@ -54,7 +52,7 @@ import org.crac.Resource;
  * credentials are resolved per request, and cached keys and JWKS age by the wall clock, so after
  * a late restore they are refreshed on the first request.
  */
-public final class Priming implements Resource {
+public final class Priming extends PrimingSteps {
   /** The synthetic (non-secret, constant) material used to exercise the HMAC path. */
   private static final byte[] SYNTHETIC_KEY = sha256("edge-perimeter/snapstart-priming");
   /** Longest wait for the cold-start warm-up before priming (the SDK's own call timeout is 10 s). */
@@ -62,15 +60,21 @@ public final class Priming implements Resource {
   private static final String ARN = "arn:aws:execute-api:us-east-1:000000000000:priming/prod/GET/priming/1";
 
   private final AuthorizerRuntime runtime;
-  private volatile List<String> lastRun = List.of();
 
+  /**
+   * The steps, in order: {@code edge-assertion}, {@code events}, {@code responses},
+   * {@code telemetry}, {@code jca}, and {@code keys} / {@code jwks}, which complete when those were
+   * fetched.
+   */
   Priming(AuthorizerRuntime runtime) {
     this.runtime = runtime;
-  }
-
-  /** Registers with the global CRaC context (a no-op outside a CRaC/SnapStart JVM). */
-  void register() {
-    Core.getGlobalContext().register(this);
+    step("edge-assertion", this::primeAssertion);
+    step("events", this::primeEvents);
+    step("responses", this::primeResponses);
+    step("telemetry", this::primeTelemetry);
+    step("jca", Priming::primeJca);
+    step("keys", () -> runtime.keys().refreshNow());
+    step("jwks", () -> runtime.jwks() != null && runtime.jwks().refreshNow());
   }
 
   @Override
@@ -83,52 +87,6 @@ public final class Priming implements Resource {
       } catch (RuntimeException ignored) {
         // best effort
       }
-    }
-  }
-
-  @Override
-  public void afterRestore(Context<? extends Resource> context) {
-    // nothing to redo: see the class comment
-  }
-
-  /**
-   * Runs the priming steps.
-   *
-   * @return the steps that completed: {@code edge-assertion}, {@code events}, {@code responses},
-   *         {@code telemetry}, {@code jca}, and {@code keys} / {@code jwks} when those were fetched
-   */
-  public List<String> prime() {
-    List<String> done = new ArrayList<>();
-    step(done, "edge-assertion", this::primeAssertion);
-    step(done, "events", this::primeEvents);
-    step(done, "responses", this::primeResponses);
-    step(done, "telemetry", this::primeTelemetry);
-    step(done, "jca", Priming::primeJca);
-    step(done, "keys", () -> runtime.keys().refreshNow());
-    if (runtime.jwks() != null) {
-      step(done, "jwks", () -> runtime.jwks().refreshNow());
-    }
-    lastRun = List.copyOf(done);
-    return lastRun;
-  }
-
-  /** The steps of the last {@link #prime()} run. */
-  public List<String> lastRun() {
-    return lastRun;
-  }
-
-  @FunctionalInterface
-  private interface Step {
-    boolean run() throws Exception;
-  }
-
-  private static void step(List<String> done, String name, Step step) {
-    try {
-      if (step.run()) {
-        done.add(name);
-      }
-    } catch (Exception | LinkageError | StackOverflowError e) {
-      // swallowed: priming is best effort
     }
   }
 

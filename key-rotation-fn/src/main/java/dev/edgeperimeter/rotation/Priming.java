@@ -8,16 +8,11 @@ import dev.edgeperimeter.shared.keys.KeyMaterialCipher;
 import dev.edgeperimeter.shared.keys.KeyRecord;
 import dev.edgeperimeter.shared.keys.KeyState;
 import dev.edgeperimeter.shared.keys.KeyTable;
+import dev.edgeperimeter.shared.snapstart.PrimingSteps;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import org.crac.Context;
-import org.crac.Core;
-import org.crac.Resource;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
@@ -51,7 +46,7 @@ import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueReques
  * {@code SecureRandom} created per use). Every failure is swallowed: priming never breaks a
  * deployment.
  */
-public final class Priming implements Resource {
+public final class Priming extends PrimingSteps {
   private static final ObjectMapper MAPPER = new ObjectMapper(JsonLimits.FACTORY);
   private static final TypeReference<Map<String, Object>> EVENT = new TypeReference<>() { };
   private static final List<String> EVENTS = List.of(
@@ -66,57 +61,14 @@ public final class Priming implements Resource {
       "{\"action\":\"rotate\",\"froce\":true}");
 
   private final CommandParser parser;
-  /** The steps by name, run in this order; each says whether it completed. */
-  private final Map<String, Callable<Boolean>> steps = new LinkedHashMap<>();
-  private volatile List<String> lastRun = List.of();
 
+  /** The steps, in order: {@code commands}, {@code results}, {@code edge-json}, {@code aws-models}. */
   Priming(CommandParser parser) {
     this.parser = parser;
-    steps.put("commands", this::primeCommands);
-    steps.put("results", Priming::primeResults);
-    steps.put("edge-json", () -> "priming".equals(EdgeKvPublisher.primeJson()));
-    steps.put("aws-models", Priming::primeAwsModels);
-  }
-
-  /** Registers with the global CRaC context (a no-op outside a CRaC/SnapStart JVM). */
-  void register() {
-    Core.getGlobalContext().register(this);
-  }
-
-  @Override
-  public void beforeCheckpoint(Context<? extends Resource> context) {
-    prime();
-  }
-
-  @Override
-  public void afterRestore(Context<? extends Resource> context) {
-    // nothing to redo: nothing instance-specific was captured (see the class comment)
-  }
-
-  /**
-   * Runs the priming steps.
-   *
-   * @return the steps that completed: {@code commands}, {@code results}, {@code edge-json},
-   *         {@code aws-models}
-   */
-  public List<String> prime() {
-    List<String> done = new ArrayList<>();
-    steps.forEach((name, step) -> {
-      try {
-        if (Boolean.TRUE.equals(step.call())) {
-          done.add(name);
-        }
-      } catch (Exception | LinkageError e) {
-        // swallowed: priming is best effort and must never fail a deployment
-      }
-    });
-    lastRun = List.copyOf(done);
-    return lastRun;
-  }
-
-  /** The steps of the last {@link #prime()} run. */
-  public List<String> lastRun() {
-    return lastRun;
+    step("commands", this::primeCommands);
+    step("results", Priming::primeResults);
+    step("edge-json", () -> "priming".equals(EdgeKvPublisher.primeJson()));
+    step("aws-models", Priming::primeAwsModels);
   }
 
   private boolean primeCommands() throws Exception {

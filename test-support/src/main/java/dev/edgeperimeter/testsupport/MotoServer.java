@@ -5,7 +5,6 @@ import dev.edgeperimeter.shared.aws.AwsSettings;
 import java.io.File;
 import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -42,7 +40,7 @@ public final class MotoServer implements AutoCloseable {
     String executable = findExecutable().orElseThrow(() -> new IllegalStateException(
         "moto_server was not found on PATH (or MOTO_SERVER). Install it with: "
             + "pip install \"moto[server]\"  (then re-run the tests)"));
-    int port = freePort();
+    int port = LocalProcesses.freeLoopbackPort();
     try {
       Path log = Files.createTempFile("moto-server-", ".log");
       ProcessBuilder builder = new ProcessBuilder(executable, "-H", "127.0.0.1", "-p", Integer.toString(port))
@@ -72,14 +70,6 @@ public final class MotoServer implements AutoCloseable {
       }
     }
     return Optional.empty();
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free port", e);
-    }
   }
 
   private void awaitReady(Duration timeout) {
@@ -168,15 +158,7 @@ public final class MotoServer implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
+    LocalProcesses.stop(process, Duration.ofSeconds(5));
     try {
       Files.deleteIfExists(logFile);
     } catch (IOException ignored) {

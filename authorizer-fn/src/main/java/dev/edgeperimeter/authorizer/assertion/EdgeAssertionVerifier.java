@@ -181,20 +181,42 @@ public final class EdgeAssertionVerifier {
     return bytes;
   }
 
+  /** Takes the members of a JSON object one at a time, as {@link #readObject} reads them. */
+  private interface Members {
+    /** Reads the value of member {@code name}, whose first token {@code t} is current in {@code p}. */
+    void member(String name, JsonParser p, JsonToken t) throws IOException, Rejection;
+  }
+
   /** The protected header members the contract reads. A non-string value reads as absent. */
-  private static final class Header {
+  private static final class Header implements Members {
     String alg;
     String typ;
     String kid;
     boolean crit;
+
+    @Override
+    public void member(String name, JsonParser p, JsonToken t) throws IOException {
+      switch (name) {
+        case "alg" -> alg = stringOrNull(p, t);
+        case "typ" -> typ = stringOrNull(p, t);
+        case "kid" -> kid = stringOrNull(p, t);
+        case "crit" -> {
+          crit = true;
+          p.skipChildren();
+        }
+        default -> p.skipChildren();
+      }
+    }
   }
 
   /** The claims, typed per step 1. */
-  private static final class Claims {
+  private static final class Claims implements Members {
     String iss;
     String aud;
     long iat;
     long exp;
+    boolean hasIat;
+    boolean hasExp;
     String jti;
     String htm;
     String htu;
@@ -202,35 +224,56 @@ public final class EdgeAssertionVerifier {
     String sub;
     String scope;
     List<String> epc = List.of();
+
+    @Override
+    public void member(String name, JsonParser p, JsonToken t) throws IOException, Rejection {
+      switch (name) {
+        case "iss" -> iss = string(p, t);
+        case "aud" -> aud = string(p, t);
+        case "jti" -> jti = string(p, t);
+        case "htm" -> htm = string(p, t);
+        case "htu" -> htu = string(p, t);
+        case "ath" -> ath = string(p, t);
+        case "sub" -> sub = string(p, t);
+        case "scope" -> scope = string(p, t);
+        case "iat" -> {
+          iat = integer(p, t);
+          hasIat = true;
+        }
+        case "exp" -> {
+          exp = integer(p, t);
+          hasExp = true;
+        }
+        case "epc" -> epc = stringArray(p, t);
+        default -> p.skipChildren();
+      }
+    }
   }
 
-  private static Header parseHeader(byte[] json) throws Rejection {
-    Header h = new Header();
+  /**
+   * Reads {@code json} as exactly one JSON object (nothing after it), handing each member to
+   * {@code into}; anything else, or JSON the parser refuses, is malformed.
+   */
+  private static <T extends Members> T readObject(byte[] json, T into) throws Rejection {
     try (JsonParser p = JsonLimits.FACTORY.createParser(json)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new Rejection(Reason.MALFORMED);
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
-        JsonToken t = p.nextToken();
-        switch (name) {
-          case "alg" -> h.alg = stringOrNull(p, t);
-          case "typ" -> h.typ = stringOrNull(p, t);
-          case "kid" -> h.kid = stringOrNull(p, t);
-          case "crit" -> {
-            h.crit = true;
-            p.skipChildren();
-          }
-          default -> p.skipChildren();
-        }
+        into.member(name, p, p.nextToken());
       }
       if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
         throw new Rejection(Reason.MALFORMED);
       }
-      return h;
+      return into;
     } catch (IOException | RuntimeException e) {
       throw new Rejection(Reason.MALFORMED);
     }
+  }
+
+  private static Header parseHeader(byte[] json) throws Rejection {
+    return readObject(json, new Header());
   }
 
   private static String stringOrNull(JsonParser p, JsonToken t) throws IOException {
@@ -242,44 +285,8 @@ public final class EdgeAssertionVerifier {
   }
 
   private static Claims parseClaims(byte[] json) throws Rejection {
-    Claims c = new Claims();
-    boolean iat = false;
-    boolean exp = false;
-    try (JsonParser p = JsonLimits.FACTORY.createParser(json)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new Rejection(Reason.MALFORMED);
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken t = p.nextToken();
-        switch (name) {
-          case "iss" -> c.iss = string(p, t);
-          case "aud" -> c.aud = string(p, t);
-          case "jti" -> c.jti = string(p, t);
-          case "htm" -> c.htm = string(p, t);
-          case "htu" -> c.htu = string(p, t);
-          case "ath" -> c.ath = string(p, t);
-          case "sub" -> c.sub = string(p, t);
-          case "scope" -> c.scope = string(p, t);
-          case "iat" -> {
-            c.iat = integer(p, t);
-            iat = true;
-          }
-          case "exp" -> {
-            c.exp = integer(p, t);
-            exp = true;
-          }
-          case "epc" -> c.epc = stringArray(p, t);
-          default -> p.skipChildren();
-        }
-      }
-      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-        throw new Rejection(Reason.MALFORMED);
-      }
-    } catch (IOException | RuntimeException e) {
-      throw new Rejection(Reason.MALFORMED);
-    }
-    if (c.iss == null || c.aud == null || c.jti == null || c.htm == null || c.htu == null || !iat || !exp
+    Claims c = readObject(json, new Claims());
+    if (c.iss == null || c.aud == null || c.jti == null || c.htm == null || c.htu == null || !c.hasIat || !c.hasExp
         || c.jti.length() > MAX_JTI_LENGTH) {
       throw new Rejection(Reason.MALFORMED, null, null, false);
     }

@@ -135,19 +135,42 @@ public final class EventParser {
     throw new Rejection(Reason.MALFORMED);
   }
 
-  private static void readHeaders(JsonParser p, JsonToken t, Fields f) throws IOException, Rejection {
+  /** Whether {@code t} opens an object to read (not for JSON null, read as absent); anything else is malformed. */
+  private static boolean objectOrNull(JsonToken t) throws Rejection {
     if (t == JsonToken.VALUE_NULL) {
-      return;
+      return false;
     }
     if (t != JsonToken.START_OBJECT) {
       throw new Rejection(Reason.MALFORMED);
     }
+    return true;
+  }
+
+  /** The headers the authorizer reads. */
+  private enum Header {
+    ASSERTION,
+    AUTHORIZATION;
+
+    /** The header {@code name} stands for (case-insensitively), or null for one the authorizer ignores. */
+    static Header of(String name) {
+      if (name.equalsIgnoreCase(ASSERTION_HEADER)) {
+        return ASSERTION;
+      }
+      if (name.equalsIgnoreCase(AUTHORIZATION_HEADER)) {
+        return AUTHORIZATION;
+      }
+      return null;
+    }
+  }
+
+  private static void readHeaders(JsonParser p, JsonToken t, Fields f) throws IOException, Rejection {
+    if (!objectOrNull(t)) {
+      return;
+    }
     while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
+      Header header = Header.of(p.currentName());
       JsonToken v = p.nextToken();
-      boolean isAssertion = name.equalsIgnoreCase(ASSERTION_HEADER);
-      boolean isAuthorization = !isAssertion && name.equalsIgnoreCase(AUTHORIZATION_HEADER);
-      if (!isAssertion && !isAuthorization) {
+      if (header == null) {
         p.skipChildren();
         continue;
       }
@@ -159,7 +182,7 @@ public final class EventParser {
         f.ambiguous = true;
         continue;
       }
-      if (isAssertion) {
+      if (header == Header.ASSERTION) {
         f.assertion = p.getText();
         f.ambiguous |= ++f.assertionCount > 1;
       } else {
@@ -170,20 +193,15 @@ public final class EventParser {
   }
 
   private static void readMultiValueHeaders(JsonParser p, JsonToken t, Fields f) throws IOException, Rejection {
-    if (t == JsonToken.VALUE_NULL) {
+    if (!objectOrNull(t)) {
       return;
-    }
-    if (t != JsonToken.START_OBJECT) {
-      throw new Rejection(Reason.MALFORMED);
     }
     int assertions = 0;
     int authorizations = 0;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
+      Header header = Header.of(p.currentName());
       JsonToken v = p.nextToken();
-      boolean isAssertion = name.equalsIgnoreCase(ASSERTION_HEADER);
-      boolean isAuthorization = !isAssertion && name.equalsIgnoreCase(AUTHORIZATION_HEADER);
-      if (!isAssertion && !isAuthorization) {
+      if (header == null) {
         p.skipChildren();
         continue;
       }
@@ -197,7 +215,7 @@ public final class EventParser {
         p.skipChildren();
         count++;
       }
-      if (isAssertion) {
+      if (header == Header.ASSERTION) {
         assertions += count;
       } else {
         authorizations += count;
@@ -207,11 +225,8 @@ public final class EventParser {
   }
 
   private static void readRequestContext(JsonParser p, JsonToken t, Fields f) throws IOException, Rejection {
-    if (t == JsonToken.VALUE_NULL) {
+    if (!objectOrNull(t)) {
       return;
-    }
-    if (t != JsonToken.START_OBJECT) {
-      throw new Rejection(Reason.MALFORMED);
     }
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
@@ -242,11 +257,8 @@ public final class EventParser {
 
   /** Reads the string members of an object (others skipped). */
   private static void readObject(JsonParser p, JsonToken t, StringField out) throws IOException, Rejection {
-    if (t == JsonToken.VALUE_NULL) {
+    if (!objectOrNull(t)) {
       return;
-    }
-    if (t != JsonToken.START_OBJECT) {
-      throw new Rejection(Reason.MALFORMED);
     }
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();

@@ -18,10 +18,10 @@ import dev.edgeperimeter.authorizer.support.Cores;
 import dev.edgeperimeter.authorizer.support.LocalIssuer;
 import dev.edgeperimeter.authorizer.support.MemoryKeys;
 import dev.edgeperimeter.authorizer.support.Minter;
-import dev.edgeperimeter.authorizer.support.TestClock;
 import dev.edgeperimeter.authorizer.usertoken.JwksCache;
 import dev.edgeperimeter.authorizer.usertoken.UserTokenVerifier;
 import dev.edgeperimeter.shared.crypto.Base64Url;
+import dev.edgeperimeter.testsupport.MutableClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -204,7 +204,7 @@ class AttackChecklistTest {
   // ---- user token (edge+jwt)
 
   private final LocalIssuer issuer = new LocalIssuer();
-  private final TestClock clock = TestClock.at(NOW);
+  private final MutableClock clock = MutableClock.at(NOW);
 
   private AuthorizerCore edgeJwt() {
     JwksCache jwks = new JwksCache(issuer::jwksJson, clock, Duration.ofMinutes(5), Duration.ofMinutes(15), w -> { });

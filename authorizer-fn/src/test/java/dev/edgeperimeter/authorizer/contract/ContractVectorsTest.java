@@ -12,12 +12,12 @@ import dev.edgeperimeter.authorizer.core.Decision;
 import dev.edgeperimeter.authorizer.support.Minter;
 import dev.edgeperimeter.authorizer.support.MotoKeys;
 import dev.edgeperimeter.authorizer.support.Sink;
-import dev.edgeperimeter.authorizer.support.TestClock;
 import dev.edgeperimeter.shared.config.Env;
 import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.keys.KeyState;
 import dev.edgeperimeter.testsupport.MotoExtension;
 import dev.edgeperimeter.testsupport.MotoServer;
+import dev.edgeperimeter.testsupport.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +95,7 @@ class ContractVectorsTest {
     env.put("MAX_ASSERTION_LIFETIME_SECONDS", config.get("maxLifetimeSeconds").asText());
     AuthorizerConfig cfg = AuthorizerConfig.fromEnv(Env.of(env));
     Sink sink = new Sink();
-    AuthorizerRuntime runtime = AuthorizerRuntime.create(cfg, server.clients(), TestClock.at(now), sink, null);
+    AuthorizerRuntime runtime = AuthorizerRuntime.create(cfg, server.clients(), MutableClock.at(now), sink, null);
     RestRequestAuthorizerHandler handler = new RestRequestAuthorizerHandler(runtime);
 
     List<DynamicNode> tests = new ArrayList<>();

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.edgeperimeter.authorizer.core.Reason;
 import dev.edgeperimeter.authorizer.core.Rejection;
 import dev.edgeperimeter.authorizer.support.Minter;
-import dev.edgeperimeter.authorizer.support.TestClock;
 import dev.edgeperimeter.shared.keys.KeyRecord;
 import dev.edgeperimeter.shared.keys.KeyState;
+import dev.edgeperimeter.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -29,33 +30,49 @@ class EdgeKeyCacheTest {
         Optional.empty(), NOW + 86_400, Optional.empty(), 1);
   }
 
-  @Test
-  void oneRefreshRunsWhileOtherCallersServeTheCachedSet() throws Exception {
-    TestClock clock = TestClock.at(NOW);
-    AtomicInteger loads = new AtomicInteger();
-    CountDownLatch inLoader = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    EdgeKeyCache cache = new EdgeKeyCache("edge-origin", () -> {
-      if (loads.incrementAndGet() == 2) {
-        inLoader.countDown();
-        try {
-          release.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return List.of(record("k1", KeyState.CURRENT));
-    }, (set, kid, blob) -> blob.clone(), clock, Duration.ofSeconds(60), Duration.ofSeconds(900), w -> { });
+  /** A cache of the {@code edge-origin} set over {@code loader}: 60 s TTL, 15 min staleness, material as loaded. */
+  private static EdgeKeyCache cache(MutableClock clock, Supplier<List<KeyRecord>> loader) {
+    return new EdgeKeyCache("edge-origin", loader, (set, kid, blob) -> blob.clone(), clock, Duration.ofSeconds(60),
+        Duration.ofSeconds(900), w -> { });
+  }
 
-    assertThat(cache.resolve("k1", NOW).key().kid()).isEqualTo("k1");
-    clock.advance(Duration.ofSeconds(61));
-    CompletableFuture<EdgeKeyResolver.Match> refreshing = CompletableFuture.supplyAsync(() -> {
+  /** Keeps a load in progress until {@code release} (at most 10 s). */
+  private static void hold(CountDownLatch release) {
+    try {
+      release.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Resolves {@code kid} on another thread. */
+  private static CompletableFuture<EdgeKeyResolver.Match> resolveAsync(EdgeKeyCache cache, String kid) {
+    return CompletableFuture.supplyAsync(() -> {
       try {
-        return cache.resolve("k1", NOW);
+        return cache.resolve(kid, NOW);
       } catch (Rejection r) {
         throw new IllegalStateException(r);
       }
     });
+  }
+
+  @Test
+  void oneRefreshRunsWhileOtherCallersServeTheCachedSet() throws Exception {
+    MutableClock clock = MutableClock.at(NOW);
+    AtomicInteger loads = new AtomicInteger();
+    CountDownLatch inLoader = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    EdgeKeyCache cache = cache(clock, () -> {
+      if (loads.incrementAndGet() == 2) {
+        inLoader.countDown();
+        hold(release);
+      }
+      return List.of(record("k1", KeyState.CURRENT));
+    });
+
+    assertThat(cache.resolve("k1", NOW).key().kid()).isEqualTo("k1");
+    clock.advance(Duration.ofSeconds(61));
+    CompletableFuture<EdgeKeyResolver.Match> refreshing = resolveAsync(cache, "k1");
     assertThat(inLoader.await(10, TimeUnit.SECONDS)).isTrue();
     // a concurrent caller does not wait for the refresh: it is served from the (expired) cached set
     EdgeKeyResolver.Match concurrent = cache.resolve("k1", NOW);
@@ -68,7 +85,7 @@ class EdgeKeyCacheTest {
 
   @Test
   void materialThatIsNot32BytesIsNeverUsed() {
-    TestClock clock = TestClock.at(NOW);
+    MutableClock clock = MutableClock.at(NOW);
     EdgeKeyCache cache = new EdgeKeyCache("edge-origin", () -> List.of(record("k1", KeyState.CURRENT)),
         (set, kid, blob) -> new byte[16], clock, Duration.ofSeconds(60), Duration.ofSeconds(900), w -> { });
     assertThatThrownBy(() -> cache.resolve("k1", NOW)).isInstanceOf(Rejection.class)
@@ -77,41 +94,30 @@ class EdgeKeyCacheTest {
 
   @Test
   void aRowWithAnotherAlgIsInactive() {
-    TestClock clock = TestClock.at(NOW);
+    MutableClock clock = MutableClock.at(NOW);
     KeyRecord hs512 = new KeyRecord("edge-origin", "k1", "HS512", KeyState.CURRENT, Minter.key("k1"),
         Instant.ofEpochSecond(NOW), Optional.empty(), Optional.empty(), NOW + 86_400, Optional.empty(), 1);
-    EdgeKeyCache cache = new EdgeKeyCache("edge-origin", () -> List.of(hs512), (set, kid, blob) -> blob.clone(), clock,
-        Duration.ofSeconds(60), Duration.ofSeconds(900), w -> { });
+    EdgeKeyCache cache = cache(clock, () -> List.of(hs512));
     assertThatThrownBy(() -> cache.resolve("k1", NOW)).isInstanceOf(Rejection.class)
         .satisfies(e -> assertThat(((Rejection) e).reason()).isEqualTo(Reason.KEY_INACTIVE));
   }
 
   @Test
   void aRequestArrivingDuringTheColdStartPrefetchWaitsForItInsteadOfLoadingAgain() throws Exception {
-    TestClock clock = TestClock.at(NOW);
+    MutableClock clock = MutableClock.at(NOW);
     AtomicInteger loads = new AtomicInteger();
     CountDownLatch inLoader = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    EdgeKeyCache cache = new EdgeKeyCache("edge-origin", () -> {
+    EdgeKeyCache cache = cache(clock, () -> {
       loads.incrementAndGet();
       inLoader.countDown();
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      hold(release);
       return List.of(record("k1", KeyState.CURRENT));
-    }, (set, kid, blob) -> blob.clone(), clock, Duration.ofSeconds(60), Duration.ofSeconds(900), w -> { });
+    });
 
     CompletableFuture<Boolean> prefetch = CompletableFuture.supplyAsync(cache::prefetch);
     assertThat(inLoader.await(10, TimeUnit.SECONDS)).isTrue();
-    CompletableFuture<EdgeKeyResolver.Match> request = CompletableFuture.supplyAsync(() -> {
-      try {
-        return cache.resolve("k1", NOW);
-      } catch (Rejection r) {
-        throw new IllegalStateException(r);
-      }
-    });
+    CompletableFuture<EdgeKeyResolver.Match> request = resolveAsync(cache, "k1");
     release.countDown();
     assertThat(prefetch.get(10, TimeUnit.SECONDS)).isTrue();
     assertThat(request.get(10, TimeUnit.SECONDS).key().kid()).isEqualTo("k1");
@@ -122,14 +128,14 @@ class EdgeKeyCacheTest {
 
   @Test
   void aFailedPrefetchDoesNotHoldBackTheFirstRequestsOwnAttempt() throws Exception {
-    TestClock clock = TestClock.at(NOW);
+    MutableClock clock = MutableClock.at(NOW);
     AtomicInteger loads = new AtomicInteger();
-    EdgeKeyCache cache = new EdgeKeyCache("edge-origin", () -> {
+    EdgeKeyCache cache = cache(clock, () -> {
       if (loads.incrementAndGet() == 1) {
         throw new IllegalStateException("table unreachable");
       }
       return List.of(record("k1", KeyState.CURRENT));
-    }, (set, kid, blob) -> blob.clone(), clock, Duration.ofSeconds(60), Duration.ofSeconds(900), w -> { });
+    });
 
     assertThat(cache.prefetch()).isFalse();
     assertThat(cache.failedRefreshCount()).isEqualTo(1);

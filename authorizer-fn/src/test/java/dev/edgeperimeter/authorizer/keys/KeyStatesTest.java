@@ -13,11 +13,11 @@ import dev.edgeperimeter.authorizer.support.CountingClients;
 import dev.edgeperimeter.authorizer.support.Minter;
 import dev.edgeperimeter.authorizer.support.MotoKeys;
 import dev.edgeperimeter.authorizer.support.Sink;
-import dev.edgeperimeter.authorizer.support.TestClock;
 import dev.edgeperimeter.shared.config.Env;
 import dev.edgeperimeter.shared.keys.KeyState;
 import dev.edgeperimeter.testsupport.MotoExtension;
 import dev.edgeperimeter.testsupport.MotoServer;
+import dev.edgeperimeter.testsupport.MutableClock;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -31,7 +31,7 @@ class KeyStatesTest {
   private static final long NOW = Minter.NOW;
   private final MotoServer server;
   private MotoKeys keys;
-  private TestClock clock;
+  private MutableClock clock;
   private CountingClients clients;
   private AuthorizerRuntime runtime;
 
@@ -46,7 +46,7 @@ class KeyStatesTest {
       keys.put(kid(s), s, material(kid(s)), NOW + 86_400);
     }
     keys.put("k-expired", KeyState.CURRENT, material("k-expired"), NOW - 1);
-    clock = TestClock.at(NOW);
+    clock = MutableClock.at(NOW);
     clients = new CountingClients(server);
     runtime = AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())), clients.dynamo,
         clients.kms, clock, new Sink(), null);

@@ -21,12 +21,12 @@ import dev.edgeperimeter.authorizer.support.LocalIssuer;
 import dev.edgeperimeter.authorizer.support.Minter;
 import dev.edgeperimeter.authorizer.support.MotoKeys;
 import dev.edgeperimeter.authorizer.support.Sink;
-import dev.edgeperimeter.authorizer.support.TestClock;
 import dev.edgeperimeter.authorizer.assertion.EdgeAssertionVerifier;
 import dev.edgeperimeter.authorizer.keys.EdgeKeyCache;
 import dev.edgeperimeter.authorizer.usertoken.JwksCache;
 import dev.edgeperimeter.shared.keys.KeyMaterialCipher;
 import dev.edgeperimeter.shared.keys.KeyStore;
+import dev.edgeperimeter.testsupport.MutableClock;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import dev.edgeperimeter.authorizer.usertoken.UserTokenVerifier;
 import dev.edgeperimeter.shared.config.Env;
@@ -58,7 +58,7 @@ class OutagesTest {
   private static final String KID = "k-outage.cur";
   private final MotoServer server;
   private MotoKeys keys;
-  private TestClock clock;
+  private MutableClock clock;
   private Sink sink;
 
   OutagesTest(MotoServer server) {
@@ -69,7 +69,7 @@ class OutagesTest {
   void setUp() {
     keys = new MotoKeys(server, "outage");
     keys.put(KID, KeyState.CURRENT, material(KID), NOW + 86_400);
-    clock = TestClock.at(NOW);
+    clock = MutableClock.at(NOW);
     sink = new Sink();
   }
 
@@ -206,15 +206,8 @@ class OutagesTest {
   void jwksOutageServesTheLastGoodJwksThenFailsClosed() {
     LocalIssuer issuer = new LocalIssuer();
     AtomicBoolean down = new AtomicBoolean(false);
-    JwksCache jwks = new JwksCache(() -> {
-      if (down.get()) {
-        throw new IllegalStateException("connection refused");
-      }
-      return issuer.jwksJson();
-    }, clock, Duration.ofMinutes(5), Duration.ofSeconds(900), w -> { });
-    UserTokenVerifier users = new UserTokenVerifier(LocalIssuer.ISSUER, Set.of(LocalIssuer.CLIENT_ID), TokenUse.ANY,
-        List.of(), Duration.ofSeconds(30), Duration.ofSeconds(0), jwks, clock);
-    AuthorizerCore core = Cores.edgeJwt(users, RouteScopes.none(), clock);
+    JwksCache jwks = jwks(issuer, down);
+    AuthorizerCore core = edgeJwt(jwks);
 
     assertAllowed(core.decide(tokenRequest(issuer)));
     down.set(true);
@@ -233,15 +226,8 @@ class OutagesTest {
   void aJwksPrefetchThatFailedAtColdStartIsRetriedByTheFirstRequestAtOnce() {
     LocalIssuer issuer = new LocalIssuer();
     AtomicBoolean down = new AtomicBoolean(true);
-    JwksCache jwks = new JwksCache(() -> {
-      if (down.get()) {
-        throw new IllegalStateException("connection refused");
-      }
-      return issuer.jwksJson();
-    }, clock, Duration.ofMinutes(5), Duration.ofSeconds(900), w -> { });
-    UserTokenVerifier users = new UserTokenVerifier(LocalIssuer.ISSUER, Set.of(LocalIssuer.CLIENT_ID), TokenUse.ANY,
-        List.of(), Duration.ofSeconds(30), Duration.ofSeconds(0), jwks, clock);
-    AuthorizerCore core = Cores.edgeJwt(users, RouteScopes.none(), clock);
+    JwksCache jwks = jwks(issuer, down);
+    AuthorizerCore core = edgeJwt(jwks);
 
     assertThat(jwks.prefetch()).isFalse();
     down.set(false);
@@ -249,6 +235,23 @@ class OutagesTest {
     assertThat(jwks.fetchCount()).isEqualTo(1);
     assertThat(jwks.prefetch()).isTrue();
     assertThat(jwks.fetchCount()).isEqualTo(1);
+  }
+
+  /** The issuer's JWKS (5 min TTL, 15 min staleness) from an IdP that refuses connections while {@code down}. */
+  private JwksCache jwks(LocalIssuer issuer, AtomicBoolean down) {
+    return new JwksCache(() -> {
+      if (down.get()) {
+        throw new IllegalStateException("connection refused");
+      }
+      return issuer.jwksJson();
+    }, clock, Duration.ofMinutes(5), Duration.ofSeconds(900), w -> { });
+  }
+
+  /** An edge+jwt core whose user tokens are verified against {@code jwks}, every route open. */
+  private AuthorizerCore edgeJwt(JwksCache jwks) {
+    UserTokenVerifier users = new UserTokenVerifier(LocalIssuer.ISSUER, Set.of(LocalIssuer.CLIENT_ID), TokenUse.ANY,
+        List.of(), Duration.ofSeconds(30), Duration.ofSeconds(0), jwks, clock);
+    return Cores.edgeJwt(users, RouteScopes.none(), clock);
   }
 
   private AuthRequest tokenRequest(LocalIssuer issuer) {

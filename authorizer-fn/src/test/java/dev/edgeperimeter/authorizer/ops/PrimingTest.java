@@ -9,11 +9,11 @@ import dev.edgeperimeter.authorizer.support.LocalIssuer;
 import dev.edgeperimeter.authorizer.support.Minter;
 import dev.edgeperimeter.authorizer.support.MotoKeys;
 import dev.edgeperimeter.authorizer.support.Sink;
-import dev.edgeperimeter.authorizer.support.TestClock;
 import dev.edgeperimeter.shared.config.Env;
 import dev.edgeperimeter.shared.keys.KeyState;
 import dev.edgeperimeter.testsupport.MotoExtension;
 import dev.edgeperimeter.testsupport.MotoServer;
+import dev.edgeperimeter.testsupport.MutableClock;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -35,7 +35,7 @@ class PrimingTest {
     LocalIssuer issuer = new LocalIssuer();
     CountingClients clients = new CountingClients(server);
     AuthorizerRuntime runtime = AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(env)), clients.dynamo,
-        clients.kms, TestClock.at(Minter.NOW), new Sink(), issuer::jwksJson);
+        clients.kms, MutableClock.at(Minter.NOW), new Sink(), issuer::jwksJson);
 
     // what CRaC calls before the snapshot
     runtime.priming().beforeCheckpoint(null);
@@ -59,7 +59,7 @@ class PrimingTest {
     CountingClients clients = CountingClients.unreachable(server);
     Sink sink = new Sink();
     AuthorizerRuntime runtime = AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(env)), clients.dynamo,
-        clients.kms, TestClock.at(Minter.NOW), sink, null);
+        clients.kms, MutableClock.at(Minter.NOW), sink, null);
 
     assertThat(runtime.priming().prime())
         .containsExactly("edge-assertion", "events", "responses", "telemetry", "jca")
@@ -73,7 +73,7 @@ class PrimingTest {
     MotoKeys keys = new MotoKeys(server, "priming-quiet");
     Sink sink = new Sink();
     AuthorizerRuntime runtime = AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())),
-        server.clients(), TestClock.at(Minter.NOW), sink, null);
+        server.clients(), MutableClock.at(Minter.NOW), sink, null);
     runtime.priming().prime();
     assertThat(sink.lines()).noneMatch(l -> l.contains("authorizer decision") || l.contains("_aws"));
   }

@@ -10,11 +10,11 @@ import dev.edgeperimeter.authorizer.support.CountingClients;
 import dev.edgeperimeter.authorizer.support.Minter;
 import dev.edgeperimeter.authorizer.support.MotoKeys;
 import dev.edgeperimeter.authorizer.support.Sink;
-import dev.edgeperimeter.authorizer.support.TestClock;
 import dev.edgeperimeter.shared.config.Env;
 import dev.edgeperimeter.shared.keys.KeyState;
 import dev.edgeperimeter.testsupport.MotoExtension;
 import dev.edgeperimeter.testsupport.MotoServer;
+import dev.edgeperimeter.testsupport.MutableClock;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ class SteadyStateCallsTest {
       keys.put(kid, kid.equals("s-next") ? KeyState.NEXT : kid.equals("s-cur") ? KeyState.CURRENT : KeyState.PREVIOUS,
           Minter.key(kid), NOW + 86_400);
     }
-    TestClock clock = TestClock.at(NOW);
+    MutableClock clock = MutableClock.at(NOW);
     CountingClients clients = new CountingClients(server);
     AuthorizerRuntime runtime = AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())),
         clients.dynamo, clients.kms, clock, new Sink(), null);

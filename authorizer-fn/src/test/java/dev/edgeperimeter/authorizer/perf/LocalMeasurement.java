@@ -11,9 +11,9 @@ import dev.edgeperimeter.authorizer.policy.RouteScopes;
 import dev.edgeperimeter.authorizer.support.Cores;
 import dev.edgeperimeter.authorizer.support.LocalIssuer;
 import dev.edgeperimeter.authorizer.support.Minter;
-import dev.edgeperimeter.authorizer.support.TestClock;
 import dev.edgeperimeter.authorizer.usertoken.JwksCache;
 import dev.edgeperimeter.authorizer.usertoken.UserTokenVerifier;
+import dev.edgeperimeter.testsupport.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.Signature;
@@ -33,7 +33,7 @@ public final class LocalMeasurement {
 
   public static void main(String[] args) throws Exception {
     int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
-    TestClock clock = TestClock.at(Minter.NOW);
+    MutableClock clock = MutableClock.at(Minter.NOW);
 
     // edge mode: REST REQUEST event -> decision -> policy JSON
     AuthorizerCore edge = Cores.edge(RouteScopes.parse("GET /orders/*=orders:read;POST /orders=orders:write"));

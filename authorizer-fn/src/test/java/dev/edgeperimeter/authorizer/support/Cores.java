@@ -8,6 +8,7 @@ import dev.edgeperimeter.authorizer.core.Decision;
 import dev.edgeperimeter.authorizer.core.Reason;
 import dev.edgeperimeter.authorizer.policy.RouteScopes;
 import dev.edgeperimeter.authorizer.usertoken.UserTokenVerifier;
+import dev.edgeperimeter.testsupport.MutableClock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +20,7 @@ public final class Cores {
   private Cores() {
   }
 
-  public static EdgeAssertionVerifier verifier(MemoryKeys keys, TestClock clock) {
+  public static EdgeAssertionVerifier verifier(MemoryKeys keys, MutableClock clock) {
     return new EdgeAssertionVerifier(Set.of(Minter.ISSUER), Minter.AUDIENCE, Duration.ofSeconds(30),
         Duration.ofSeconds(300), keys.cache(clock), clock);
   }
@@ -29,11 +30,11 @@ public final class Cores {
   }
 
   public static AuthorizerCore edge(RouteScopes routes) {
-    TestClock clock = TestClock.at(Minter.NOW);
+    MutableClock clock = MutableClock.at(Minter.NOW);
     return new AuthorizerCore(AuthMode.EDGE, verifier(MemoryKeys.standard(), clock), null, routes);
   }
 
-  public static AuthorizerCore edgeJwt(UserTokenVerifier users, RouteScopes routes, TestClock clock) {
+  public static AuthorizerCore edgeJwt(UserTokenVerifier users, RouteScopes routes, MutableClock clock) {
     return new AuthorizerCore(AuthMode.EDGE_JWT, verifier(MemoryKeys.standard(), clock), users, routes);
   }
 

@@ -1,5 +1,6 @@
 package dev.edgeperimeter.authorizer.support;
 
+import dev.edgeperimeter.testsupport.LocalProcesses;
 import dev.edgeperimeter.testsupport.MotoServer;
 import java.net.URI;
 import java.util.Map;
@@ -38,13 +39,7 @@ public final class CountingClients implements ExecutionInterceptor {
 
   /** Clients whose every call fails to connect (nothing listens on the port). */
   public static CountingClients unreachable(MotoServer server) {
-    int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return new CountingClients(server, URI.create("http://127.0.0.1:" + port));
+    return new CountingClients(server, URI.create("http://127.0.0.1:" + LocalProcesses.freeLoopbackPort()));
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.edgeperimeter.shared.config.Env;
 import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.keys.KeyState;
 import dev.edgeperimeter.testsupport.MotoServer;
+import dev.edgeperimeter.testsupport.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,7 +34,7 @@ public final class HandlerFixture {
   public AuthorizerRuntime runtime(long now, Sink sink, Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>(keys.edgeEnvironment());
     env.putAll(overrides);
-    return AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(env)), keys.server().clients(), TestClock.at(now), sink,
+    return AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(env)), keys.server().clients(), MutableClock.at(now), sink,
         null);
   }
 

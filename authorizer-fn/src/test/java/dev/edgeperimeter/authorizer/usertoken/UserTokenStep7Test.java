@@ -18,7 +18,7 @@ import dev.edgeperimeter.authorizer.policy.RouteScopes;
 import dev.edgeperimeter.authorizer.support.Cores;
 import dev.edgeperimeter.authorizer.support.LocalIssuer;
 import dev.edgeperimeter.authorizer.support.Minter;
-import dev.edgeperimeter.authorizer.support.TestClock;
+import dev.edgeperimeter.testsupport.MutableClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class UserTokenStep7Test {
   private static final long NOW = Minter.NOW;
   private final LocalIssuer issuer = new LocalIssuer();
-  private final TestClock clock = TestClock.at(NOW);
+  private final MutableClock clock = MutableClock.at(NOW);
   private final JwksCache jwks = new JwksCache(issuer::jwksJson, clock, Duration.ofMinutes(5), Duration.ofMinutes(15),
       w -> { });
 

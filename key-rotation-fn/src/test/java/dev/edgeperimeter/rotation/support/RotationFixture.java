@@ -20,6 +20,7 @@ import dev.edgeperimeter.shared.keys.KeyRecord;
 import dev.edgeperimeter.shared.keys.KeyState;
 import dev.edgeperimeter.shared.keys.KeyStore;
 import dev.edgeperimeter.testsupport.MotoServer;
+import dev.edgeperimeter.testsupport.MutableClock;
 import dev.edgeperimeter.testsupport.SamTemplate;
 import dev.edgeperimeter.testsupport.TemplateResources;
 import dev.edgeperimeter.testsupport.edgekv.EdgeKvStandIn;

@@ -1,5 +1,6 @@
 package dev.edgeperimeter.local.stack;
 
+import dev.edgeperimeter.testsupport.LocalProcesses;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -168,15 +169,7 @@ public final class FramedProcessFunction implements FunctionInvoker {
 
   private void kill() {
     if (process != null) {
-      process.destroy();
-      try {
-        if (!process.waitFor(3, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        process.destroyForcibly();
-      }
+      LocalProcesses.stop(process, Duration.ofSeconds(3));
       process = null;
     }
   }

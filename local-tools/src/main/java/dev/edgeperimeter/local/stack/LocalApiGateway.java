@@ -385,13 +385,7 @@ public final class LocalApiGateway implements AutoCloseable {
     ObjectNode event = JsonNodeFactory.instance.objectNode();
     event.put("type", "REQUEST");
     event.put("methodArn", methodArn);
-    event.put("resource", request.route().resourcePath());
-    event.put("path", request.path());
-    event.put("httpMethod", request.method());
-    putHeaders(event, request);
-    putQuery(event, request);
-    putPathParameters(event, request);
-    event.putNull("stageVariables");
+    putRequest(event, request);
     event.set("requestContext", requestContext(request, null));
     return event;
   }
@@ -426,28 +420,31 @@ public final class LocalApiGateway implements AutoCloseable {
     return rc;
   }
 
-  private static void putHeaders(ObjectNode event, Request request) {
-    ObjectNode single = event.putObject("headers");
-    ObjectNode multi = event.putObject("multiValueHeaders");
-    request.headers().forEach((name, values) -> {
-      single.put(name, values.get(values.size() - 1));
-      ArrayNode all = multi.putArray(name);
-      values.forEach(all::add);
-    });
-  }
-
-  private static void putQuery(ObjectNode event, Request request) {
+  /** The request members the REQUEST authorizer event and the proxy integration event share. */
+  private static void putRequest(ObjectNode event, Request request) {
+    event.put("resource", request.route().resourcePath());
+    event.put("path", request.path());
+    event.put("httpMethod", request.method());
+    putValues(event, "headers", "multiValueHeaders", request.headers());
     if (request.query().isEmpty()) {
       event.putNull("queryStringParameters");
       event.putNull("multiValueQueryStringParameters");
-      return;
+    } else {
+      putValues(event, "queryStringParameters", "multiValueQueryStringParameters", request.query());
     }
-    ObjectNode single = event.putObject("queryStringParameters");
-    ObjectNode multi = event.putObject("multiValueQueryStringParameters");
-    request.query().forEach((name, values) -> {
-      single.put(name, values.get(values.size() - 1));
-      ArrayNode all = multi.putArray(name);
-      values.forEach(all::add);
+    putPathParameters(event, request);
+    event.putNull("stageVariables");
+  }
+
+  /** Puts {@code values} the API Gateway way: the last value of each name, and every value. */
+  private static void putValues(ObjectNode event, String singleField, String multiField,
+      Map<String, List<String>> values) {
+    ObjectNode single = event.putObject(singleField);
+    ObjectNode multi = event.putObject(multiField);
+    values.forEach((name, all) -> {
+      single.put(name, all.get(all.size() - 1));
+      ArrayNode array = multi.putArray(name);
+      all.forEach(array::add);
     });
   }
 
@@ -462,13 +459,7 @@ public final class LocalApiGateway implements AutoCloseable {
 
   private Response integrate(Request request, ObjectNode authorizerContext, String authorizerStatus) {
     ObjectNode event = JsonNodeFactory.instance.objectNode();
-    event.put("resource", request.route().resourcePath());
-    event.put("path", request.path());
-    event.put("httpMethod", request.method());
-    putHeaders(event, request);
-    putQuery(event, request);
-    putPathParameters(event, request);
-    event.putNull("stageVariables");
+    putRequest(event, request);
     if (authorizerContext != null) {
       authorizerContext.put("integrationLatency", 0);
     }

@@ -1,5 +1,6 @@
 package dev.edgeperimeter.local.stack;
 
+import dev.edgeperimeter.testsupport.LocalProcesses;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -109,14 +110,6 @@ public final class LocalEdge implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
+    LocalProcesses.stop(process, Duration.ofSeconds(5));
   }
 }

@@ -1,4 +1,4 @@
-package dev.edgeperimeter.rotation.support;
+package dev.edgeperimeter.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,12 +6,20 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A settable clock for simulated months. */
+/**
+ * A UTC clock tests move by hand ({@link #set}, {@link #advance}): time passes only when a test
+ * says so, so no test depends on the wall clock.
+ */
 public final class MutableClock extends Clock {
   private volatile Instant now;
 
   public MutableClock(Instant start) {
     this.now = start;
+  }
+
+  /** A clock standing at {@code epochSeconds}. */
+  public static MutableClock at(long epochSeconds) {
+    return new MutableClock(Instant.ofEpochSecond(epochSeconds));
   }
 
   public void set(Instant instant) {
