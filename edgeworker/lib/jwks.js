@@ -3,9 +3,10 @@
  * a standard `{"keys":[...]}` document synchronised from the OIDC issuer).
  *
  * Supported: RS256, PS256 (RSA ≥ 2048 bits) and ES256 (P-256). Keys are selected by
- * `kid` only; the JWK's `kty`/`crv` must fit the token's `alg`, its `alg` (if present)
- * must equal it and its `use` (if present) must be `sig`. Private members are never
- * passed to `importKey`.
+ * `kid` only (a `kid` that two keys share is ambiguous and never used); the JWK's
+ * `kty`/`crv` must fit the token's `alg`, its `alg` (if present) must equal it, its `use`
+ * (if present) must be `sig` and its `key_ops` (if present) must include `verify`.
+ * Private members are never passed to `importKey`.
  */
 import { decodeBase64url } from './base64url.js';
 
@@ -40,6 +41,7 @@ export async function importVerificationKey(subtle, jwk, alg) {
   if (!p || jwk.kty !== p.kty) return null;
   if (jwk.alg !== undefined && jwk.alg !== alg) return null;
   if (jwk.use !== undefined && jwk.use !== 'sig') return null;
+  if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) return null;
   let publicJwk;
   if (p.kty === 'RSA') {
     if (typeof jwk.n !== 'string' || typeof jwk.e !== 'string') return null;
@@ -102,9 +104,13 @@ export function createJwksStore({ readJwks, ttlSeconds = 300, minRefreshSeconds 
     }
     if (!doc || typeof doc !== 'object' || !Array.isArray(doc.keys)) throw new JwksUnavailableError('JWKS invalid');
     const jwks = new Map();
+    const duplicated = new Set();
     for (const jwk of doc.keys) {
-      if (jwk && typeof jwk === 'object' && typeof jwk.kid === 'string' && !jwks.has(jwk.kid)) jwks.set(jwk.kid, jwk);
+      if (!jwk || typeof jwk !== 'object' || typeof jwk.kid !== 'string') continue;
+      if (jwks.has(jwk.kid)) duplicated.add(jwk.kid);
+      else jwks.set(jwk.kid, jwk);
     }
+    for (const kid of duplicated) jwks.delete(kid); // ambiguous: never guess which key signed (as the origin)
     cache = { fetchedAt: now, jwks, imported: new Map() };
   }
 

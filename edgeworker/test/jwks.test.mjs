@@ -147,3 +147,22 @@ test('unicode sub survives the PMUSER round trip', async () => {
   const claims = JSON.parse(Buffer.from(req.getHeader('X-Edge-Assertion')[0].split('.')[1], 'base64url').toString('utf8'));
   assert.equal(claims.sub, 'jürgen-😀 x');
 });
+
+test('attack: JWKS key whose key_ops exclude "verify" (an encryption key) is not used → unknown_kid', async () => {
+  kv.set(JWKS_ITEM, { keys: [{ ...issuers.RS256.jwk, use: undefined, key_ops: ['encrypt'] }] });
+  const r = await runRequest(main, request(await issuers.RS256.sign(userClaims(now))));
+  assert.equal(r.stage, 'client');
+  assert.equal(JSON.parse(r.response.body).reason, 'unknown_kid');
+  kv.set(JWKS_ITEM, { keys: [{ ...issuers.RS256.jwk, use: undefined, key_ops: ['verify'] }] });
+  now += 300; // past the JWKS cache lifetime
+  assert.equal((await runRequest(main, request(await issuers.RS256.sign(userClaims(now))))).stage, 'forwarded');
+});
+
+test('attack: JWKS kid collision (two keys under one kid) → neither is guessed, unknown_kid (as the origin)', async () => {
+  kv.set(JWKS_ITEM, { keys: [issuers.ES256.jwk, stranger.jwk] });
+  for (const signer of [issuers.ES256, stranger]) {
+    const r = await runRequest(main, request(await signer.sign(userClaims(now))));
+    assert.equal(r.stage, 'client');
+    assert.equal(JSON.parse(r.response.body).reason, 'unknown_kid');
+  }
+});

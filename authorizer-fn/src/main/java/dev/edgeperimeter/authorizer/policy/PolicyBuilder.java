@@ -13,6 +13,9 @@ import java.util.Set;
  * other granted routes stay allowed in the same (cacheable) policy.
  */
 public final class PolicyBuilder {
+  /** The HTTP methods API Gateway routes (its {@code ANY} stands for these). */
+  static final List<String> API_GATEWAY_METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
+
   private final RouteScopes routes;
 
   public PolicyBuilder(RouteScopes routes) {
@@ -34,15 +37,27 @@ public final class PolicyBuilder {
       if (!rule.grantedBy(scopes)) {
         continue;
       }
-      String resource = arn.resource(rule.method(), rule.path());
-      if (!allowed.contains(resource)) {
-        allowed.add(resource);
+      for (String method : resourceMethods(rule.method())) {
+        String resource = arn.resource(method, rule.path());
+        if (!allowed.contains(resource)) {
+          allowed.add(resource);
+        }
       }
       if (!current && rule.matches(arn.method(), arn.path())) {
         current = true;
       }
     }
     return new Grant(List.copyOf(allowed), current ? null : arn.resource());
+  }
+
+  /**
+   * The method parts of the resource ARNs for a rule's method. An {@code ANY} ({@code *}) rule is
+   * spelled out as API Gateway's methods: in an IAM resource, {@code *} matches any run of
+   * characters including {@code /}, so {@code .../stage/{@literal *}/x} would also match
+   * {@code .../stage/GET/admin/x}, a route the rule does not name.
+   */
+  private static List<String> resourceMethods(String ruleMethod) {
+    return "*".equals(ruleMethod) ? API_GATEWAY_METHODS : List.of(ruleMethod);
   }
 
   /** Whether {@code scopes} grant {@code method} {@code path} (for answers without a policy). */

@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
@@ -28,8 +29,9 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li>Only RSA keys of at least 2048 bits and EC P-256 keys, for signing ({@code use} absent or
- *       {@code sig}), are kept; any other key type ({@code oct}, {@code OKP}, other curves) is
- *       dropped, so a token can never be checked with a symmetric or unexpected key.</li>
+ *       {@code sig}; {@code key_ops} absent or holding {@code verify}), are kept; any other key type
+ *       ({@code oct}, {@code OKP}, other curves) is dropped, so a token can never be checked with a
+ *       symmetric or unexpected key.</li>
  *   <li>Refreshed on the first lookup after {@code refreshAfter} (single flight; concurrent lookups
  *       keep the cached set), and early on an unknown {@code kid} at most once per
  *       {@link #UNKNOWN_KID_INTERVAL} (key rotation at the issuer).</li>
@@ -207,7 +209,8 @@ public final class JwksCache {
   private static JwkKey toKey(Map<String, Object> entry) {
     try {
       JWK jwk = JWK.parse(entry);
-      if (jwk.getKeyID() == null || (jwk.getKeyUse() != null && !KeyUse.SIGNATURE.equals(jwk.getKeyUse()))) {
+      if (jwk.getKeyID() == null || (jwk.getKeyUse() != null && !KeyUse.SIGNATURE.equals(jwk.getKeyUse()))
+          || (jwk.getKeyOperations() != null && !jwk.getKeyOperations().contains(KeyOperation.VERIFY))) {
         return null;
       }
       String alg = jwk.getAlgorithm() == null ? null : jwk.getAlgorithm().getName();

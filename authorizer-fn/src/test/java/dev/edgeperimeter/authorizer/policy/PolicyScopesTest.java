@@ -124,6 +124,30 @@ class PolicyScopesTest {
   }
 
   @Test
+  @DisplayName("attack: an ANY rule's IAM '*' in the method slot must not span '/' into other paths")
+  void anyMethodRuleWildcardDoesNotSpanIntoOtherPaths() {
+    AuthorizerCore anyCore = Cores.edge(RouteScopes.parse("ANY /x=p;GET /orders/*=p"));
+    Map<String, Object> c = Minter.claims("GET", "/x");
+    c.put("scope", "p");
+    Decision d = Cores.decide(anyCore, "GET", "/x", Cores.signed(c), null);
+    assertAllowed(d);
+    // API Gateway evaluates (and, when cached, re-applies) the policy with IAM wildcard rules:
+    // no Allow resource may match a route the rules do not name.
+    for (String notNamed : new String[] {BASE + "/GET/admin/x", BASE + "/GET/a/b/x", BASE + "/POST/admin/orders/1",
+        BASE + "/DELETE/y/orders/1"}) {
+      assertThat(d.allow()).as(notNamed).noneMatch(resource -> iamMatches(resource, notNamed));
+    }
+    for (String method : new String[] {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}) {
+      assertThat(d.allow()).as(method).anyMatch(resource -> iamMatches(resource, BASE + "/" + method + "/x"));
+    }
+  }
+
+  /** IAM resource matching: '*' any run of characters (including '/'), '?' any one character. */
+  private static boolean iamMatches(String pattern, String resource) {
+    return resource.matches(java.util.regex.Pattern.quote(pattern).replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q"));
+  }
+
+  @Test
   void anyMethodRules() {
     RouteScopes routes = RouteScopes.parse("ANY /public/*=p;* /x=q");
     assertThat(routes.rules()).extracting(RouteScopes.Rule::method).containsExactly("*", "*");

@@ -217,6 +217,21 @@ class UserTokenStep7Test {
   }
 
   @Test
+  @DisplayName("attack: a JWKS key whose key_ops exclude 'verify' (e.g. an encryption key) is never used")
+  void jwksKeyWhoseKeyOpsExcludeVerifyIsNeverUsed() throws Exception {
+    RSAKey enc = new RSAKeyGenerator(2048).keyID("enc-1")
+        .keyOperations(java.util.Set.of(com.nimbusds.jose.jwk.KeyOperation.ENCRYPT)).generate();
+    RSAKey sig = new RSAKeyGenerator(2048).keyID("sig-1")
+        .keyOperations(java.util.Set.of(com.nimbusds.jose.jwk.KeyOperation.VERIFY)).generate();
+    issuer.publish(enc.toPublicJWK());
+    issuer.publish(sig.toPublicJWK());
+    assertThat(JwksCache.parse(issuer.jwksJson(), w -> { })).doesNotContainKey("enc-1").containsKeys("sig-1", "rsa-1");
+    String encSigned = LocalIssuer.sign(JWSAlgorithm.RS256, "enc-1", LocalIssuer.accessClaims("alice", NOW),
+        new com.nimbusds.jose.crypto.RSASSASigner(enc));
+    assertRejected(core.decide(request(encSigned, null)), Reason.USER_TOKEN_INVALID);
+  }
+
+  @Test
   void keyTypeMustFitTheAlgorithm() {
     // an ES256 token naming the RSA key, and an RS256 token naming the EC key
     String es = issuer.es256(LocalIssuer.accessClaims("alice", NOW));
