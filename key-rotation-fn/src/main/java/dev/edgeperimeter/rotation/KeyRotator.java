@@ -290,6 +290,7 @@ public final class KeyRotator {
     boolean revokedHere = false;
     boolean createdHere = false;
     String replacement = null;
+    RotationException edgeFailure = null;
     RotationStep step = RotationStep.REVOKE;
     if (repository.load(command.period()).find(command.kid()).isEmpty()) {
       String problem = "field 'kid': key '" + command.kid() + "' is not in key set '" + policy.keySet()
@@ -304,6 +305,14 @@ public final class KeyRotator {
             .orElseThrow(() -> new IllegalStateException("key " + command.kid() + " disappeared while being revoked"));
         try {
           if (key.state() == KeyState.REVOKED) {
+            if (edgeFailure != null) {
+              // one publish attempt per run keeps the run inside the function's timeout; a rerun
+              // of the revocation (or the daily status run) publishes the replacement
+              throw new RotationException(RotationStep.PUBLISH, "kid " + key.kid() + " is REVOKED and kid "
+                  + replacement + " replaced it as CURRENT, but the edge could not be given " + replacement
+                  + " first (" + edgeFailure.getMessage() + "); until a rerun of this revocation publishes it, "
+                  + "the edge signs with the revoked key and the origin rejects those requests", edgeFailure);
+            }
             step = RotationStep.PUBLISH;
             ensureEdgeHoldsCurrent(trigger, snap);
             if (replacement != null) {
@@ -327,6 +336,21 @@ public final class KeyRotator {
               step = RotationStep.CREATE;
               createNext(trigger, command.period(), PeriodLock.MARK, false, changes);
               createdHere = true;
+              continue;
+            }
+            // publish-before-use: the edge moves to the replacement (which the origin accepts as
+            // NEXT) before CURRENT is revoked, so it never signs with a key the origin rejects.
+            if (publisher.enabled() && edgeFailure == null && !next.get().kid().equals(snap.edgeKid().orElse(null))) {
+              step = RotationStep.PUBLISH;
+              try {
+                publish(trigger, next.get());
+              } catch (RotationException e) {
+                // The contract wants a revoked key rejected within one cache lifetime, so an
+                // unreachable edge does not hold the revocation up: revoke now, fail the run after.
+                LOG.error("could not publish replacement kid {} before revoking CURRENT {}; revoking anyway: {}",
+                    next.get().kid(), key.kid(), e.getMessage());
+                edgeFailure = e;
+              }
               continue;
             }
             step = RotationStep.REVOKE;

@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.edgeperimeter.rotation.edge.EdgeKvPublisher;
+import dev.edgeperimeter.rotation.edge.SecretsManagerPublishSecrets;
 import dev.edgeperimeter.rotation.support.RotationFixture;
 import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.keys.KeyRecord;
 import dev.edgeperimeter.shared.keys.KeyState;
 import dev.edgeperimeter.testsupport.MotoExtension;
 import dev.edgeperimeter.testsupport.MotoServer;
+import dev.edgeperimeter.testsupport.SamTemplate;
 import dev.edgeperimeter.testsupport.edgekv.EdgeKvStandIn.RecordedRequest;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import org.junit.jupiter.api.AfterEach;
@@ -141,5 +145,57 @@ class EdgePublishFailureTest {
         .hasMessageContaining("'wrapping_key'")
         .hasMessageNotContaining("short\"");
     assertThat(world.inState(KeyState.CURRENT)).extracting(KeyRecord::kid).containsExactly(k1);
+  }
+
+  @Test
+  @DisplayName("the template's REPLACE_ME placeholder secret fails the publish step naming the unfilled fields; nothing is sent")
+  void placeholderSecretNamesTheFields() {
+    String placeholder = String.valueOf(SamTemplate.load().properties("EdgePublishSecret").get("SecretString"));
+    assertThat(placeholder).contains("REPLACE_ME");
+    world.secrets.putSecretValue(r -> r.secretId(world.secretId).secretString(placeholder));
+    KeyRotator fresh = world.rotator();
+    assertThatThrownBy(() -> world.scheduled(fresh, "evt-1"))
+        .isInstanceOf(RotationException.class)
+        .hasMessageContaining("placeholder")
+        .hasMessageContaining("'host'")
+        .hasMessageContaining("'client_token'")
+        .hasMessageContaining("'client_secret'")
+        .hasMessageContaining("'access_token'")
+        .hasMessageContaining("'wrapping_key'")
+        .hasMessageContaining(world.secretId);
+    assertThat(world.edge.requests()).isEmpty();
+    assertThat(world.inState(KeyState.CURRENT)).extracting(KeyRecord::kid).containsExactly(k1);
+  }
+
+  @Test
+  @DisplayName("a publish that keeps waiting for the edge stops at its time budget instead of running into the function timeout")
+  void publishStopsAtItsTimeBudget() {
+    world.edge.staleReads(1_000);
+    java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+    EdgeKvPublisher.Timing slow = new EdgeKvPublisher.Timing(3, Duration.ZERO, 1_000, Duration.ofSeconds(2),
+        Duration.ofSeconds(5), Duration.ofSeconds(30));
+    EdgeKvPublisher publisher = new EdgeKvPublisher(
+        new SecretsManagerPublishSecrets(world.secrets, world.secretId, Duration.ofMinutes(5), world.clock),
+        RotationFixture.TARGET, slow, d -> nanos.addAndGet(d.toNanos()), java.net.http.HttpClient::newHttpClient,
+        nanos::get);
+    KeyRotator bounded = world.rotator(publisher);
+    assertThatThrownBy(() -> world.scheduled(bounded, "evt-1"))
+        .isInstanceOf(RotationException.class)
+        .hasMessageContaining("time budget")
+        .hasMessageContaining("staging");
+    assertThat(Duration.ofNanos(nanos.get())).isLessThanOrEqualTo(Duration.ofSeconds(30));
+    assertThat(world.edge.requests()).hasSizeLessThan(20);
+    assertThat(world.inState(KeyState.CURRENT)).extracting(KeyRecord::kid).containsExactly(k1);
+  }
+
+  @Test
+  @DisplayName("the default publish budget plus one request fits, with margin, in the template's key-rotation Timeout")
+  void defaultBudgetFitsTheFunctionTimeout() {
+    int timeoutSeconds = Integer.parseInt(String.valueOf(
+        SamTemplate.load().functionProperty("KeyRotationFunction", "Timeout").orElseThrow()));
+    EdgeKvPublisher.Timing timing = EdgeKvPublisher.Timing.DEFAULT;
+    // a revocation whose publish fails still has to revoke afterwards: keep 15 s for DynamoDB and KMS
+    assertThat(timing.totalBudget().plus(timing.requestTimeout()).plusSeconds(15))
+        .isLessThanOrEqualTo(Duration.ofSeconds(timeoutSeconds));
   }
 }

@@ -3,6 +3,10 @@ package dev.edgeperimeter.rotation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.edgeperimeter.rotation.edge.EdgeKey;
+import dev.edgeperimeter.rotation.edge.EdgeKeyPublisher;
+import dev.edgeperimeter.rotation.edge.EdgeKvPublisher;
+import dev.edgeperimeter.rotation.edge.EdgePublishException;
 import dev.edgeperimeter.rotation.support.RotationFixture;
 import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.keys.KeyRecord;
@@ -66,7 +70,7 @@ class OperatorActionsTest {
   }
 
   @Test
-  @DisplayName("revoking CURRENT revokes it and activates a replacement in one step, then publishes the replacement")
+  @DisplayName("revoking CURRENT publishes a replacement, then revokes CURRENT and activates the replacement in one step")
   void revokeCurrent() {
     String k1 = bootstrap();
     RotationResult result = revoke(k1);
@@ -86,11 +90,44 @@ class OperatorActionsTest {
   }
 
   @Test
+  @DisplayName("revoking CURRENT publishes the replacement before the swap: the edge is moved off the key before it is revoked")
+  void revokeCurrentPublishesBeforePromoting() {
+    String k1 = bootstrap();
+    EdgeKvPublisher edgeKv = world.publisher();
+    List<Map<String, KeyState>> statesAtPublish = new java.util.ArrayList<>();
+    KeyRotator observed = world.rotator(new EdgeKeyPublisher() {
+      @Override
+      public boolean enabled() {
+        return true;
+      }
+
+      @Override
+      public String describe() {
+        return edgeKv.describe();
+      }
+
+      @Override
+      public void publish(EdgeKey key) throws EdgePublishException {
+        statesAtPublish.add(world.states());
+        edgeKv.publish(key);
+      }
+    });
+    RotationResult result = observed.execute(new RotationCommand.Revoke(Trigger.operator("alice"), k1, "suspected leak",
+        NOV));
+    String k2 = (String) result.details().get("current");
+    assertThat(statesAtPublish).as("key states whenever the edge was given a key")
+        .containsExactly(Map.of(k1, KeyState.CURRENT, k2, KeyState.NEXT));
+    assertThat(world.states()).isEqualTo(Map.of(k1, KeyState.REVOKED, k2, KeyState.CURRENT));
+    assertThat(world.edgeKid("production")).contains(k2);
+  }
+
+  @Test
   @DisplayName("revoking CURRENT while the edge is unreachable still revokes at once; rerunning the revoke publishes")
   void revokeCurrentWithEdgeDown() {
     String k1 = bootstrap();
     world.edge.failNext(100, 503);
-    assertThatThrownBy(() -> revoke(k1)).isInstanceOf(RotationException.class).hasMessageContaining("HTTP 503");
+    assertThatThrownBy(() -> revoke(k1)).isInstanceOf(RotationException.class).hasMessageContaining("HTTP 503")
+        .hasMessageContaining("is REVOKED");
     assertThat(world.key(k1).state()).isEqualTo(KeyState.REVOKED);
     assertThat(world.inState(KeyState.CURRENT)).hasSize(1);
     String k2 = world.inState(KeyState.CURRENT).get(0).kid();

@@ -12,6 +12,7 @@ import dev.edgeperimeter.shared.keys.KeyRecord;
 import dev.edgeperimeter.shared.keys.KeyState;
 import dev.edgeperimeter.testsupport.MotoExtension;
 import dev.edgeperimeter.testsupport.MotoServer;
+import dev.edgeperimeter.testsupport.SamTemplate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -199,6 +200,61 @@ class TelemetryOutputTest {
     assertNoKeyMaterial(stdout.everything());
     assertThat(emitted).as("every line is JSON (no plain-text noise in the function's log)")
         .allSatisfy(l -> assertThat(l.isObject()).as(l.toString()).isTrue());
+  }
+
+  /**
+   * Guards the template against alarms on metrics nobody emits: every alarm whose {@code service}
+   * dimension names this function watches, in the template's metrics namespace, a metric this
+   * function emits with exactly that dimension set.
+   */
+  @Test
+  @DisplayName("every template alarm on a key-rotation metric watches a name, dimension set and namespace the function emits")
+  void templateAlarmsWatchEmittedMetrics() {
+    invoke(Instant.parse("2026-10-20T10:00:00Z"), event("bootstrap.json"));
+    invoke(Instant.parse("2026-10-22T03:30:00Z"), event("status-daily-check.json"));
+    world.edge.failNext(1000, 500);
+    invokeFailing(Instant.parse("2026-11-01T03:00:00Z"), replaceTime(event("scheduled-monthly.json"), "2026-11-01T03:00:00Z"));
+    world.edge.clearFailures();
+    java.util.Set<String> produced = new java.util.TreeSet<>();
+    for (JsonNode blob : emitted.stream().filter(l -> l.has("_aws")).toList()) {
+      for (JsonNode directive : blob.path("_aws").path("CloudWatchMetrics")) {
+        for (JsonNode set : directive.path("Dimensions")) {
+          Map<String, String> dims = new java.util.TreeMap<>();
+          set.forEach(d -> dims.put(d.asText(), blob.path(d.asText()).asText()));
+          directive.path("Metrics").findValuesAsText("Name").forEach(name -> produced.add(name + " " + dims));
+        }
+      }
+    }
+    SamTemplate template = SamTemplate.load();
+    String namespace = String.valueOf(SamTemplate.map(SamTemplate.map(template.functionGlobals().get("Environment"))
+        .get("Variables")).get("POWERTOOLS_METRICS_NAMESPACE"));
+    String service = String.valueOf(SamTemplate.map(SamTemplate.map(template.properties("KeyRotationFunction")
+        .get("Environment")).get("Variables")).get("POWERTOOLS_SERVICE_NAME"));
+    List<String> watched = new ArrayList<>();
+    for (String alarm : template.resourcesOfType("AWS::CloudWatch::Alarm")) {
+      Map<String, Object> props = template.properties(alarm);
+      List<Map<String, Object>> metrics = new ArrayList<>();
+      if (props.containsKey("MetricName")) {
+        metrics.add(props);
+      }
+      for (Object q : SamTemplate.list(props.get("Metrics"))) {
+        metrics.add(SamTemplate.map(SamTemplate.map(SamTemplate.map(q).get("MetricStat")).get("Metric")));
+      }
+      for (Map<String, Object> metric : metrics) {
+        Map<String, String> dims = new java.util.TreeMap<>();
+        for (Object d : SamTemplate.list(metric.get("Dimensions"))) {
+          dims.put(String.valueOf(SamTemplate.map(d).get("Name")), String.valueOf(SamTemplate.map(d).get("Value")));
+        }
+        if (!service.equals(dims.get("service"))) {
+          continue;
+        }
+        watched.add(alarm);
+        assertThat(metric.get("Namespace")).as("namespace of %s", alarm).isEqualTo(namespace);
+        assertThat(produced).as("alarm %s watches a metric key-rotation never emits", alarm)
+            .contains(metric.get("MetricName") + " " + dims);
+      }
+    }
+    assertThat(watched).contains("RotationFailedAlarm", "RotationStaleAlarm");
   }
 
   /** The failed run still created (and audited) its NEXT key before publishing failed. */

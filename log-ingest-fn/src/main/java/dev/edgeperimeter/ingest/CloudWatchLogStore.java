@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
+import java.time.Duration;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -21,11 +23,18 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundExce
  * {@link LogStore} on CloudWatch Logs {@code PutLogEvents}. Log streams are created on first use
  * ("already exists" is success) and remembered for the container's life. Throttling, 5xx and
  * network failures are retried with {@link RetryPolicy} inside the invocation's remaining time;
- * the SDK client must be built without its own retries so this budget is the only one.
+ * the SDK client must be built without its own retries so this budget is the only one. Every call
+ * is also cut off at the invocation's remaining time (at most {@link #MAX_CALL}), and none is
+ * started with less than {@link #MIN_CALL_MILLIS} left, so a slow call ends in a 503 answer instead
+ * of a Lambda timeout (which API Gateway would turn into a 502).
  * {@code rejectedLogEventsInfo} of a successful call is mapped back to the events it refers to.
  */
 public final class CloudWatchLogStore implements LogStore {
   private static final Logger LOG = LoggerFactory.getLogger(CloudWatchLogStore.class);
+  /** The longest a single call may take (the production client's own API call timeout). */
+  static final Duration MAX_CALL = Duration.ofSeconds(10);
+  /** No call is started with less time than this left in the invocation. */
+  static final long MIN_CALL_MILLIS = 250;
 
   private final CloudWatchLogsClient logs;
   private final String logGroupName;
@@ -49,14 +58,16 @@ public final class CloudWatchLogStore implements LogStore {
     }
     PutLogEventsResponse response;
     try {
-      response = withRetry("PutLogEvents", budget, () -> logs.putLogEvents(r -> r
+      response = withRetry("PutLogEvents", budget, timeout -> logs.putLogEvents(r -> r
+          .overrideConfiguration(timeout)
           .logGroupName(logGroupName)
           .logStreamName(batch.streamName())
           .logEvents(input)));
     } catch (StreamMissing missing) {
       knownStreams.remove(batch.streamName());
       ensureStream(batch.streamName(), budget);
-      response = withRetryOrFail("PutLogEvents", budget, () -> logs.putLogEvents(r -> r
+      response = withRetryOrFail("PutLogEvents", budget, timeout -> logs.putLogEvents(r -> r
+          .overrideConfiguration(timeout)
           .logGroupName(logGroupName)
           .logStreamName(batch.streamName())
           .logEvents(input)));
@@ -101,9 +112,9 @@ public final class CloudWatchLogStore implements LogStore {
       return;
     }
     try {
-      withRetryOrFail("CreateLogStream", budget, () -> {
+      withRetryOrFail("CreateLogStream", budget, timeout -> {
         try {
-          logs.createLogStream(r -> r.logGroupName(logGroupName).logStreamName(stream));
+          logs.createLogStream(r -> r.overrideConfiguration(timeout).logGroupName(logGroupName).logStreamName(stream));
         } catch (ResourceAlreadyExistsException exists) {
           // created earlier, by us or a concurrent invocation
         }
@@ -122,7 +133,8 @@ public final class CloudWatchLogStore implements LogStore {
     }
   }
 
-  private <T> T withRetryOrFail(String operation, TimeBudget budget, Supplier<T> call) throws StoreUnavailableException {
+  private <T> T withRetryOrFail(String operation, TimeBudget budget, Function<AwsRequestOverrideConfiguration, T> call)
+      throws StoreUnavailableException {
     try {
       return withRetry(operation, budget, call);
     } catch (StreamMissing e) {
@@ -130,11 +142,18 @@ public final class CloudWatchLogStore implements LogStore {
     }
   }
 
-  private <T> T withRetry(String operation, TimeBudget budget, Supplier<T> call)
+  private <T> T withRetry(String operation, TimeBudget budget, Function<AwsRequestOverrideConfiguration, T> call)
       throws StoreUnavailableException, StreamMissing {
     for (int attempt = 1; ; attempt++) {
+      long remaining = budget.remainingMillis();
+      if (remaining < MIN_CALL_MILLIS) {
+        throw new StoreUnavailableException(operation + " not attempted: the invocation's time is used up", null);
+      }
+      AwsRequestOverrideConfiguration timeout = AwsRequestOverrideConfiguration.builder()
+          .apiCallTimeout(Duration.ofMillis(Math.min(MAX_CALL.toMillis(), remaining)))
+          .build();
       try {
-        return call.get();
+        return call.apply(timeout);
       } catch (ResourceNotFoundException e) {
         throw new StreamMissing();
       } catch (SdkException e) {

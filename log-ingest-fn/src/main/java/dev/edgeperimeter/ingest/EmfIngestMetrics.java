@@ -15,16 +15,25 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  * repeated values of one metric as an array, split at 100 values per document, so CloudWatch
  * computes percentiles over every record). Separate documents: {@code RecordsRejected} by
  * {@code Format, Reason}; {@code EdgeWorkerErrors} by {@code EdgeWorkerId, Handler};
- * {@code EdgeLogRecords} by {@code Severity}. All dimension values come from small fixed sets
+ * {@code EdgeLogRecords} by {@code Severity}; {@code IngestStorageFailed} by {@code service} (a body
+ * answered 503 because storage failed after retries). All dimension values come from small fixed sets
  * (see {@link BatchStats}); request ids and IPs never become dimensions.
  */
 public final class EmfIngestMetrics implements IngestMetrics {
+  /** {@code POWERTOOLS_SERVICE_NAME} of the function in the template. */
+  public static final String DEFAULT_SERVICE_NAME = "log-ingest";
   private final Metrics metrics;
   private final String namespace;
+  private final String service;
 
   public EmfIngestMetrics(Metrics metrics, String namespace) {
+    this(metrics, namespace, DEFAULT_SERVICE_NAME);
+  }
+
+  public EmfIngestMetrics(Metrics metrics, String namespace, String service) {
     this.metrics = metrics;
     this.namespace = namespace;
+    this.service = service;
   }
 
   @Override
@@ -67,5 +76,11 @@ public final class EmfIngestMetrics implements IngestMetrics {
     }
     s.severities().forEach((severity, count) -> metrics.flushSingleMetric("EdgeLogRecords", count,
         MetricUnit.COUNT, namespace, DimensionSet.of("Severity", severity)));
+  }
+
+  @Override
+  public void storageFailed(BodyFormat format) {
+    metrics.flushSingleMetric("IngestStorageFailed", 1, MetricUnit.COUNT, namespace,
+        DimensionSet.of("service", service));
   }
 }

@@ -140,7 +140,8 @@ public final class LogIngestHandler implements RequestHandler<APIGatewayProxyReq
       LogIngestService service = new LogIngestService(CONFIG.maxBodyBytes(), clock,
           new CloudWatchLogStore(logs, CONFIG.logGroupName(), RetryPolicy.standard()),
           new DynamoDbIngestLedger(clients.dynamoDb(), CONFIG.ledgerTable(), CONFIG.ledgerTtl(), clock),
-          new EmfIngestMetrics(MetricsFactory.getMetricsInstance(), CONFIG.metricsNamespace()));
+          new EmfIngestMetrics(MetricsFactory.getMetricsInstance(), CONFIG.metricsNamespace(),
+              Env.system().string("POWERTOOLS_SERVICE_NAME", EmfIngestMetrics.DEFAULT_SERVICE_NAME)));
       Core.getGlobalContext().register(PRIMING);
       return service;
     }

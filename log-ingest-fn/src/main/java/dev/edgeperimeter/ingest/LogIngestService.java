@@ -58,6 +58,11 @@ public final class LogIngestService {
       return store(prepared, budget);
     } catch (StoreUnavailableException e) {
       LOG.warn("storage unavailable, answering 503: {}", e.getMessage());
+      try {
+        metrics.storageFailed(prepared.format());
+      } catch (RuntimeException metricsFailure) {
+        LOG.warn("IngestStorageFailed not published: {}", metricsFailure.toString());
+      }
       return error(503, "log storage is unavailable; retry the same body later");
     }
   }

@@ -2,6 +2,7 @@ package dev.edgeperimeter.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgeperimeter.testsupport.SamTemplate;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
@@ -98,5 +102,126 @@ class EmfMetricsTest {
     assertThat(stats.edgeWorkerErrors()).hasSize(BatchStats.MAX_EDGEWORKER_IDS + 1).containsKey("other");
     assertThat(stats.edgeWorkerErrors().values()).allSatisfy(h -> assertThat(h.keySet()).isSubsetOf("other", "onClientRequest"));
     assertThat(stats.severities()).containsOnlyKeys("other");
+  }
+
+  @Test
+  @DisplayName("a body whose storage failed after retries counts IngestStorageFailed (service dimension only)")
+  void storageFailureCounted() {
+    List<Map<String, Object>> docs = emfDocuments(() ->
+        new EmfIngestMetrics(MetricsFactory.getMetricsInstance(), "EdgePerimeterTest", "log-ingest")
+            .storageFailed(BodyFormat.DATASTREAM2_NDJSON));
+    assertThat(docs).singleElement().satisfies(d -> {
+      assertThat(d).containsEntry("IngestStorageFailed", 1.0).containsEntry("service", "log-ingest");
+      assertThat(dimensionSets(d)).containsExactly(List.of("service"));
+    });
+  }
+
+  @Test
+  @DisplayName("the service answers 503 and counts IngestStorageFailed when storage fails after retries")
+  void serviceCountsStorageFailures() {
+    List<BodyFormat> failed = new ArrayList<>();
+    IngestMetrics recording = new IngestMetrics() {
+      @Override
+      public void publish(BodyFormat format, BatchStats stats) {
+      }
+
+      @Override
+      public void storageFailed(BodyFormat format) {
+        failed.add(format);
+      }
+    };
+    LogStore broken = (batch, events, budget) -> {
+      throw new StoreUnavailableException("injected: CloudWatch Logs unavailable", null);
+    };
+    LogIngestService service = new LogIngestService(IngestLimits.DEFAULT_MAX_BODY_BYTES,
+        Clock.fixed(Samples.NOW, ZoneOffset.UTC), broken, new InMemoryLedger(), recording);
+    IngestResponse response = service.ingest(new IngestRequest(Samples.ndjson(3, Samples.NOW_SEC), null, null),
+        TimeBudget.unlimited());
+    assertThat(response.status()).isEqualTo(503);
+    assertThat(failed).containsExactly(BodyFormat.DATASTREAM2_NDJSON);
+  }
+
+  /**
+   * Guards the template against alarms on metrics nobody emits: every {@code AWS::CloudWatch::Alarm}
+   * on a metric of the functions' namespace that is not another function's ({@code service}
+   * dimension) must watch a metric name with exactly the dimension set and values this function
+   * emits, in the namespace the template configures.
+   */
+  @Test
+  @DisplayName("every template alarm on a log-ingest metric watches a name, dimension set and namespace the ingest emits")
+  void templateAlarmsWatchEmittedMetrics() throws Exception {
+    SamTemplate template = SamTemplate.load();
+    String namespace = String.valueOf(SamTemplate.map(SamTemplate.map(template.functionGlobals().get("Environment"))
+        .get("Variables")).get("POWERTOOLS_METRICS_NAMESPACE"));
+    String service = String.valueOf(SamTemplate.map(SamTemplate.map(template.properties("LogIngestFunction")
+        .get("Environment")).get("Variables")).get("POWERTOOLS_SERVICE_NAME"));
+    PreparedBody ds2 = new IngestPipeline(Clock.fixed(Samples.NOW, ZoneOffset.UTC))
+        .parseNormalizeBatch(Samples.ndjson(30, Samples.NOW_SEC));
+    long now = Samples.NOW.toEpochMilli();
+    PreparedBody ew = new IngestPipeline(Clock.fixed(Samples.NOW, ZoneOffset.UTC)).prepare(Samples.utf8(
+        "{\"v\":1,\"source\":\"edgeworker\",\"batchId\":\"m-2\",\"events\":[" + Samples.edgeWorkerEvent(0, now, "error")
+            + ",{\"msg\":\"no ts\"}]}"), null);
+    EmfIngestMetrics metrics = new EmfIngestMetrics(MetricsFactory.getMetricsInstance(), namespace, service);
+    List<Map<String, Object>> docs = emfDocuments(() -> {
+      metrics.publish(ds2.format(), ds2.stats());
+      metrics.publish(ew.format(), ew.stats());
+      metrics.storageFailed(BodyFormat.DATASTREAM2_NDJSON);
+      metrics.storageFailed(BodyFormat.EDGEWORKER_BATCH);
+    });
+    Set<String> emitted = new TreeSet<>();
+    for (Map<String, Object> doc : docs) {
+      for (Map<String, Object> directive : directives(doc)) {
+        String ns = (String) directive.get("Namespace");
+        for (List<String> dims : dimensionSets(doc)) {
+          Map<String, String> values = new TreeMap<>();
+          dims.forEach(k -> values.put(k, String.valueOf(doc.get(k))));
+          for (Object m : (List<?>) directive.get("Metrics")) {
+            emitted.add(ns + " " + ((Map<?, ?>) m).get("Name") + " " + values);
+          }
+        }
+      }
+    }
+    List<String> watched = new ArrayList<>();
+    for (String alarm : template.resourcesOfType("AWS::CloudWatch::Alarm")) {
+      for (Map<String, Object> metric : alarmMetrics(template.properties(alarm))) {
+        Map<String, String> dims = new TreeMap<>();
+        for (Object d : SamTemplate.list(metric.get("Dimensions"))) {
+          dims.put(String.valueOf(SamTemplate.map(d).get("Name")), String.valueOf(SamTemplate.map(d).get("Value")));
+        }
+        String ns = String.valueOf(metric.get("Namespace"));
+        if (ns.startsWith("AWS/") || (dims.containsKey("service") && !dims.get("service").equals(service))) {
+          continue; // an AWS metric, or another function's
+        }
+        watched.add(alarm);
+        assertThat(emitted).as("alarm %s watches a metric the ingest never emits", alarm)
+            .contains(ns + " " + metric.get("MetricName") + " " + dims);
+      }
+    }
+    assertThat(watched).as("the ingest's alarms").contains("EdgeServerErrorRateAlarm", "IngestFailuresAlarm");
+  }
+
+  /** The metrics an alarm watches: its own, or each MetricStat of a metric-math alarm. */
+  private static List<Map<String, Object>> alarmMetrics(Map<String, Object> props) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    if (props.containsKey("MetricName")) {
+      out.add(props);
+    }
+    for (Object q : SamTemplate.list(props.get("Metrics"))) {
+      Map<String, Object> metric = SamTemplate.map(SamTemplate.map(SamTemplate.map(q).get("MetricStat")).get("Metric"));
+      if (!metric.isEmpty()) {
+        out.add(metric);
+      }
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> directives(Map<String, Object> doc) {
+    return (List<Map<String, Object>>) ((Map<String, Object>) doc.get("_aws")).get("CloudWatchMetrics");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<List<String>> dimensionSets(Map<String, Object> doc) {
+    return directives(doc).stream().flatMap(d -> ((List<List<String>>) d.get("Dimensions")).stream()).toList();
   }
 }

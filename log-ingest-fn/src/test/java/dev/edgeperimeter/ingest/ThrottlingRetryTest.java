@@ -4,11 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgeperimeter.testsupport.MotoExtension;
 import dev.edgeperimeter.testsupport.MotoServer;
+import dev.edgeperimeter.shared.aws.AwsClients;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 
 /** Throttling and 5xx from CloudWatch Logs: backoff with jitter inside the remaining time, then 503. */
 @ExtendWith(MotoExtension.class)
@@ -71,5 +82,48 @@ class ThrottlingRetryTest {
       assertThat(proxy.failedCalls()).isEqualTo(fx.sleeps.size() + 1);
       assertThat(fx.storedEvents()).isEmpty();
     }
+  }
+
+  /** A CloudWatch Logs client on moto that records each call's effective API call timeout. */
+  private CloudWatchLogsClient recordingClient(List<Optional<Duration>> timeouts) {
+    AwsClients clients = server.clients();
+    return clients.configure(CloudWatchLogsClient.builder())
+        .httpClient(clients.httpClient())
+        .overrideConfiguration(ClientOverrideConfiguration.builder()
+            .apiCallTimeout(Duration.ofSeconds(10))
+            .retryStrategy(AwsRetryStrategy.doNotRetry())
+            .addExecutionInterceptor(new ExecutionInterceptor() {
+              @Override
+              public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                timeouts.add(context.request().overrideConfiguration()
+                    .flatMap(o -> o.apiCallTimeout()));
+              }
+            })
+            .build())
+        .build();
+  }
+
+  @Test
+  @DisplayName("no CloudWatch Logs call may outlive the invocation: each is cut off at the remaining time")
+  void callsBoundedByRemainingTime() {
+    MotoFixture fx = new MotoFixture(server);
+    List<Optional<Duration>> timeouts = new CopyOnWriteArrayList<>();
+    LogStore store = new CloudWatchLogStore(recordingClient(timeouts), fx.logGroup, RetryPolicy.standard());
+    IngestResponse r = fx.service(store, IngestMetrics.NONE).ingest(body(), () -> 4_321);
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(timeouts).isNotEmpty().allSatisfy(t -> assertThat(t).hasValueSatisfying(
+        d -> assertThat(d).isLessThanOrEqualTo(Duration.ofMillis(4_321))));
+  }
+
+  @Test
+  @DisplayName("with the invocation's time used up no call is started: 503, nothing stored")
+  void noTimeLeftIs503() {
+    MotoFixture fx = new MotoFixture(server);
+    List<Optional<Duration>> timeouts = new CopyOnWriteArrayList<>();
+    LogStore store = new CloudWatchLogStore(recordingClient(timeouts), fx.logGroup, RetryPolicy.standard());
+    IngestResponse r = fx.service(store, IngestMetrics.NONE).ingest(body(), () -> 50);
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(timeouts).isEmpty();
+    assertThat(fx.storedEvents()).isEmpty();
   }
 }

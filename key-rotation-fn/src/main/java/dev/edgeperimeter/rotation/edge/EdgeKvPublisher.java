@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,19 +27,34 @@ import org.slf4j.LoggerFactory;
  * network, an EdgeGrid-signed {@code PUT} of {@code {"v":1,"kid","alg","k","exp"}} to the item,
  * then signed {@code GET}s until the item answers with the new {@code kid} (EdgeKV writes take a
  * few seconds to become readable). Throttling (429), server errors (5xx) and I/O errors are retried
- * with exponential backoff; any other answer fails at once. Errors name the network, step and HTTP
- * status, never credentials or key material.
+ * with exponential backoff; any other answer fails at once. The whole publish is bounded by
+ * {@link Timing#totalBudget()}. Errors name the network, step and HTTP status, never credentials
+ * or key material.
  */
 public final class EdgeKvPublisher implements EdgeKeyPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeKvPublisher.class);
   private static final ObjectMapper MAPPER = new ObjectMapper(JsonLimits.FACTORY);
   static final int ITEM_FORMAT_VERSION = 1;
 
-  /** Retry and confirmation timing; {@link #DEFAULT} suits the real API, tests shrink it. */
+  /**
+   * Retry and confirmation timing; {@link #DEFAULT} suits the real API, tests shrink it.
+   *
+   * @param totalBudget the longest one {@link #publish} may take, all networks, retries and
+   *                    confirmation reads included (a request in flight may add up to
+   *                    {@code requestTimeout}); past it the publish fails, so a slow edge store
+   *                    fails the run cleanly instead of running into the function's timeout
+   */
   public record Timing(int maxAttempts, Duration firstBackoff, int confirmAttempts, Duration confirmDelay,
-                       Duration requestTimeout) {
+                       Duration requestTimeout, Duration totalBudget) {
+    /** Leaves room in the template's 120 s function timeout for DynamoDB and KMS around a publish. */
     public static final Timing DEFAULT = new Timing(4, Duration.ofMillis(250), 8, Duration.ofSeconds(2),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10), Duration.ofSeconds(80));
+
+    /** Timing with the default total budget. */
+    public Timing(int maxAttempts, Duration firstBackoff, int confirmAttempts, Duration confirmDelay,
+                  Duration requestTimeout) {
+      this(maxAttempts, firstBackoff, confirmAttempts, confirmDelay, requestTimeout, Duration.ofSeconds(80));
+    }
   }
 
   /** Waits between attempts; replaced in tests. */
@@ -52,6 +68,7 @@ public final class EdgeKvPublisher implements EdgeKeyPublisher {
   private final Timing timing;
   private final Sleeper sleeper;
   private final Supplier<HttpClient> httpFactory;
+  private final LongSupplier nanoTime;
   private volatile HttpClient http;
 
   public EdgeKvPublisher(PublishSecretSource secrets, EdgeKvTarget target) {
@@ -64,6 +81,13 @@ public final class EdgeKvPublisher implements EdgeKeyPublisher {
    */
   public EdgeKvPublisher(PublishSecretSource secrets, EdgeKvTarget target, Timing timing, Sleeper sleeper,
                          Supplier<HttpClient> httpFactory) {
+    this(secrets, target, timing, sleeper, httpFactory, System::nanoTime);
+  }
+
+  /** @param nanoTime a monotonic clock for the total budget ({@link System#nanoTime}; tests move it with the sleeper) */
+  public EdgeKvPublisher(PublishSecretSource secrets, EdgeKvTarget target, Timing timing, Sleeper sleeper,
+                         Supplier<HttpClient> httpFactory, LongSupplier nanoTime) {
+    this.nanoTime = Objects.requireNonNull(nanoTime);
     this.secrets = Objects.requireNonNull(secrets);
     this.target = Objects.requireNonNull(target);
     this.timing = Objects.requireNonNull(timing);
@@ -122,10 +146,11 @@ public final class EdgeKvPublisher implements EdgeKeyPublisher {
     } finally {
       java.util.Arrays.fill(material, (byte) 0);
     }
+    long deadline = nanoTime.getAsLong() + timing.totalBudget().toNanos();
     for (String network : target.networks()) {
       URI uri = secret.baseUri().resolve(target.path(network));
-      send(credential, "PUT", uri, body, network, "write");
-      confirm(credential, uri, key.kid(), network);
+      send(credential, "PUT", uri, body, network, "write", deadline);
+      confirm(credential, uri, key.kid(), network, deadline);
       LOG.info("EdgeKV item {} on {} now returns kid {}", target.path(network), network, key.kid());
     }
   }
@@ -164,18 +189,18 @@ public final class EdgeKvPublisher implements EdgeKeyPublisher {
     return out.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  private void confirm(ClientCredential credential, URI uri, String kid, String network)
+  private void confirm(ClientCredential credential, URI uri, String kid, String network, long deadline)
       throws EdgePublishException {
     String seen = "nothing";
     for (int attempt = 1; attempt <= timing.confirmAttempts(); attempt++) {
-      HttpResponse<String> response = send(credential, "GET", uri, null, network, "confirm");
+      HttpResponse<String> response = send(credential, "GET", uri, null, network, "confirm", deadline);
       String found = kidOf(response.body());
       if (kid.equals(found)) {
         return;
       }
       seen = found == null ? "an item without a readable kid" : "kid " + found;
       if (attempt < timing.confirmAttempts()) {
-        pause(timing.confirmDelay(), network);
+        pause(timing.confirmDelay(), network, "confirm (item still returns " + seen + ")", deadline);
       }
     }
     throw new EdgePublishException("EdgeKV " + network + ": item still returns " + seen + " instead of kid " + kid
@@ -193,12 +218,17 @@ public final class EdgeKvPublisher implements EdgeKeyPublisher {
   }
 
   private HttpResponse<String> send(ClientCredential credential, String method, URI uri, byte[] body,
-                                    String network, String step) throws EdgePublishException {
+                                    String network, String step, long deadline) throws EdgePublishException {
     Duration backoff = timing.firstBackoff();
     String lastProblem = "";
     for (int attempt = 1; attempt <= timing.maxAttempts(); attempt++) {
+      long left = deadline - nanoTime.getAsLong();
+      if (left <= 0) {
+        throw outOfTime(network, step + (lastProblem.isEmpty() ? "" : " (last: " + lastProblem + ")"));
+      }
+      Duration requestTimeout = Duration.ofNanos(Math.min(timing.requestTimeout().toNanos(), left));
       try {
-        HttpResponse<String> response = http().send(signed(credential, method, uri, body),
+        HttpResponse<String> response = http().send(signed(credential, method, uri, body, requestTimeout),
             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
@@ -218,7 +248,7 @@ public final class EdgeKvPublisher implements EdgeKeyPublisher {
       if (attempt < timing.maxAttempts()) {
         LOG.warn("EdgeKV {} {} attempt {}/{} failed ({}), retrying", network, step, attempt, timing.maxAttempts(),
             lastProblem);
-        pause(backoff, network);
+        pause(backoff, network, step + " (last: " + lastProblem + ")", deadline);
         backoff = backoff.multipliedBy(2);
       }
     }
@@ -226,7 +256,10 @@ public final class EdgeKvPublisher implements EdgeKeyPublisher {
         + ") failed after " + timing.maxAttempts() + " attempts: " + lastProblem);
   }
 
-  private void pause(Duration duration, String network) throws EdgePublishException {
+  private void pause(Duration duration, String network, String step, long deadline) throws EdgePublishException {
+    if (nanoTime.getAsLong() + duration.toNanos() >= deadline) {
+      throw outOfTime(network, step);
+    }
     try {
       sleeper.sleep(duration);
     } catch (InterruptedException e) {
@@ -235,10 +268,15 @@ public final class EdgeKvPublisher implements EdgeKeyPublisher {
     }
   }
 
-  private HttpRequest signed(ClientCredential credential, String method, URI uri, byte[] body)
+  private EdgePublishException outOfTime(String network, String step) {
+    return new EdgePublishException("EdgeKV " + network + " " + step + ": gave up at the publish's time budget of "
+        + timing.totalBudget().toSeconds() + " s");
+  }
+
+  private HttpRequest signed(ClientCredential credential, String method, URI uri, byte[] body, Duration timeout)
       throws EdgePublishException {
     Request.RequestBuilder toSign = Request.builder().method(method).uri(uri);
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timing.requestTimeout())
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
         .header("Accept", "application/json");
     if (body != null) {
       toSign.body(body).header("Content-Type", "application/json");

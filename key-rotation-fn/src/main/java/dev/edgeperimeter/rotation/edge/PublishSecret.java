@@ -7,6 +7,8 @@ import dev.edgeperimeter.shared.json.JsonLimits;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -24,6 +26,10 @@ public record PublishSecret(URI baseUri, String clientToken, String clientSecret
                             byte[] wrappingKey) {
 
   private static final ObjectMapper MAPPER = new ObjectMapper(JsonLimits.FACTORY);
+  /** The value {@code template.yaml} puts in every field of the secret it creates. */
+  static final String PLACEHOLDER = "REPLACE_ME";
+  private static final List<String> FIELDS = List.of("host", "client_token", "client_secret", "access_token",
+      "wrapping_key");
 
   /** The host (and port, when not default) EdgeGrid signs, lower case. */
   public String signedHost() {
@@ -39,6 +45,20 @@ public record PublishSecret(URI baseUri, String clientToken, String clientSecret
     }
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException("the publish secret is not a JSON object");
+    }
+    List<String> unfilled = new ArrayList<>();
+    for (String field : FIELDS) {
+      JsonNode node = root.get(field);
+      if (node != null && node.isTextual() && node.asText().contains(PLACEHOLDER)) {
+        unfilled.add("'" + field + "'");
+      }
+    }
+    if (!unfilled.isEmpty()) {
+      throw new IllegalArgumentException("publish secret field" + (unfilled.size() == 1 ? " " : "s ")
+          + String.join(", ", unfilled) + " still hold" + (unfilled.size() == 1 ? "s" : "")
+          + " the template's " + PLACEHOLDER + " placeholder: put the EdgeGrid API client credentials and the "
+          + "wrapping key (base64url of the 32 bytes in PMUSER_EDGE_WRAP_KEY) into the secret "
+          + "(format: docs/WIRE-DETAILS.md; steps: README, \"Deploy\")");
     }
     URI base = baseUri(text(root, "host"));
     byte[] wrappingKey;
