@@ -6,7 +6,7 @@
  * Used by the tests, the vector generator and local tooling to prove that what the edge
  * signs is what the origin accepts.
  */
-import { decodeJsonObject, isBase64url, utf8Encode } from './base64url.js';
+import { EncodingError, decodeBase64url, isBase64url, utf8Decode, utf8Encode } from './base64url.js';
 import { KID_PATTERN, accessTokenHash, importHmacKey, timingSafeEqual, tryDecodeBase64url } from './jws.js';
 
 /** Key states whose signatures the origin accepts. */
@@ -36,6 +36,10 @@ export const ACCEPTED_STATES = Object.freeze(['NEXT', 'CURRENT', 'PREVIOUS']);
 
 const REQUIRED_STRING_CLAIMS = ['iss', 'aud', 'jti', 'htm', 'htu'];
 const OPTIONAL_STRING_CLAIMS = ['ath', 'sub', 'scope'];
+/** Claims that must be JSON integers as written: no fraction, no exponent (`1.0`, `1e9` are malformed). */
+const INTEGER_CLAIMS = new Set(['iat', 'exp']);
+const NO_INTEGER_MEMBERS = new Set();
+const JSON_INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
 
 /**
  * Imports a key set in the test-vector shape (`{kid, state, k, notAfter?}` with `k` the
@@ -85,8 +89,8 @@ export async function verifyAssertion(subtle, { assertion, request, keys, config
   let header;
   let claims;
   try {
-    header = decodeJsonObject(parts[0]);
-    claims = decodeJsonObject(parts[1]);
+    header = decodeStrictJsonObject(parts[0], NO_INTEGER_MEMBERS);
+    claims = decodeStrictJsonObject(parts[1], INTEGER_CLAIMS);
   } catch {
     return fail('malformed');
   }
@@ -141,4 +145,63 @@ function claimsWellTyped(claims) {
     return false;
   }
   return true;
+}
+
+/**
+ * Decodes a base64url segment holding UTF-8 JSON and requires a JSON object, as strictly as the
+ * origin's parser: a duplicate member name at any depth makes the object ambiguous, and a
+ * top-level member named in `integerMembers` holding a number must be written as an integer
+ * (no fraction, no exponent). Throws on any failure.
+ * @param {string} segment
+ * @param {Set<string>} integerMembers
+ * @returns {Record<string, unknown>}
+ */
+function decodeStrictJsonObject(segment, integerMembers) {
+  const text = utf8Decode(decodeBase64url(segment));
+  const value = JSON.parse(text);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new EncodingError('not a JSON object');
+  }
+  checkJsonText(text, integerMembers);
+  return value;
+}
+
+/**
+ * Scans JSON text that `JSON.parse` has accepted (so only the token boundaries matter) for
+ * duplicate member names and for non-integer number forms of `integerMembers` at the top level.
+ * @param {string} text
+ * @param {Set<string>} integerMembers
+ */
+function checkJsonText(text, integerMembers) {
+  /** @type {{names: Set<string>|null, expectName: boolean, name?: string}[]} */
+  const stack = [];
+  for (let i = 0; i < text.length;) {
+    const ch = text[i];
+    const top = stack[stack.length - 1];
+    if (ch === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      if (top?.names && top.expectName) {
+        const name = JSON.parse(text.slice(i, end + 1));
+        if (top.names.has(name)) throw new EncodingError(`duplicate member name ${JSON.stringify(name)}`);
+        top.names.add(name);
+        top.name = name;
+        top.expectName = false;
+      }
+      i = end + 1;
+    } else if (ch === '-' || (ch >= '0' && ch <= '9')) {
+      let end = i + 1;
+      while (end < text.length && '0123456789+-.eE'.includes(text[end])) end++;
+      if (stack.length === 1 && integerMembers.has(top.name) && !JSON_INTEGER.test(text.slice(i, end))) {
+        throw new EncodingError(`${top.name} is not written as an integer`);
+      }
+      i = end;
+    } else {
+      if (ch === '{') stack.push({ names: new Set(), expectName: true });
+      else if (ch === '[') stack.push({ names: null, expectName: false });
+      else if (ch === '}' || ch === ']') stack.pop();
+      else if (ch === ',' && top.names) top.expectName = true;
+      i++;
+    }
+  }
 }

@@ -66,3 +66,44 @@ for (const c of vectors.cases.filter((v) => v.expect === 'allow')) {
     assert.equal(await resign(c), c.assertion);
   });
 }
+
+// Step 1 as strictly as the origin's parser: iat/exp written as JSON integers (no fraction, no
+// exponent), and no duplicate member names (they make an object ambiguous) → malformed.
+const minimal = vectors.cases.find((c) => c.name === 'minimal');
+const [minimalHeader, minimalClaims] = minimal.assertion.split('.').slice(0, 2).map((s) => Buffer.from(s, 'base64url').toString('utf8'));
+
+/** Signs raw header and claims JSON text (byte for byte) with the minimal vector's key. */
+async function signRawJson(headerText, claimsText) {
+  const input = `${Buffer.from(headerText).toString('base64url')}.${Buffer.from(claimsText).toString('base64url')}`;
+  const key = keyring.get(JSON.parse(minimalHeader).kid);
+  const sig = new Uint8Array(await subtle.sign('HMAC', key.cryptoKey, new TextEncoder().encode(input)));
+  return `${input}.${Buffer.from(sig).toString('base64url')}`;
+}
+
+async function verifyRawJson(headerText, claimsText) {
+  const assertion = await signRawJson(headerText, claimsText);
+  const r = await verifyAssertion(subtle, { assertion, request: minimal.request, keys: keyring, config: vectors.config, now: vectors.now });
+  return r.ok ? 'allow' : r.reason;
+}
+
+const withClaims = (edit) => [minimalHeader, edit(minimalClaims)];
+const STRICT_JSON_CASES = [
+  ['iat with a zero fraction (1.0 form)', withClaims((t) => t.replace('"iat":1795599995', '"iat":1795599995.0')), 'malformed'],
+  ['exp with a zero fraction', withClaims((t) => t.replace('"exp":1795600055', '"exp":1795600055.0')), 'malformed'],
+  ['iat in exponent form (1e9 form)', withClaims((t) => t.replace('"iat":1795599995', '"iat":1.795599995e9')), 'malformed'],
+  ['exp in upper-case exponent form', withClaims((t) => t.replace('"exp":1795600055', '"exp":1795600055E0')), 'malformed'],
+  ['duplicate claim, same value', withClaims((t) => t.replace(/}$/, ',"iat":1795599995}')), 'malformed'],
+  ['duplicate claim spelled with an escape', withClaims((t) => t.replace(/}$/, ',"h\\u0074u":"/orders/42"}')), 'malformed'],
+  ['duplicate name inside an unknown nested claim', withClaims((t) => t.replace(/}$/, ',"foo":{"a":1,"a":2}}')), 'malformed'],
+  ['duplicate header member', [minimalHeader.replace(/}$/, ',"alg":"HS256"}'), minimalClaims], 'malformed'],
+  ['control: the minimal vector re-signed', [minimalHeader, minimalClaims], 'allow'],
+  ['control: same names in different objects are not duplicates', withClaims((t) => t.replace(/}$/, ',"foo":{"iat":1.5,"exp":1e9},"bar":[{"a":1},{"a":2}]}')), 'allow'],
+  ['control: a fraction and a duplicate inside a string value', withClaims((t) => t.replace(/}$/, ',"sub":"\\"iat\\":1.0,\\"iat\\":1e9 {\\\\"}')), 'allow'],
+  ['control: whitespace around members', withClaims((t) => t.replace('"iat":1795599995', ' "iat" : 1795599995 ')), 'allow'],
+];
+
+for (const [name, [headerText, claimsText], expected] of STRICT_JSON_CASES) {
+  test(`strict JSON: ${name} → ${expected}`, async () => {
+    assert.equal(await verifyRawJson(headerText, claimsText), expected);
+  });
+}

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.time.Duration;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,18 +23,12 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundExce
  * ("already exists" is success) and remembered for the container's life. Throttling, 5xx and
  * network failures are retried with {@link RetryPolicy} inside the invocation's remaining time;
  * the SDK client must be built without its own retries so this budget is the only one. Every call
- * is also cut off at the invocation's remaining time (at most {@link #MAX_CALL}), and none is
- * started with less than {@link #MIN_CALL_MILLIS} left, so a slow call ends in a 503 answer instead
- * of a Lambda timeout (which API Gateway would turn into a 502).
+ * is also cut off at the invocation's remaining time, and none is started with too little left
+ * ({@link CallTimeout}), so a slow call ends in a 503 answer instead of a Lambda timeout.
  * {@code rejectedLogEventsInfo} of a successful call is mapped back to the events it refers to.
  */
 public final class CloudWatchLogStore implements LogStore {
   private static final Logger LOG = LoggerFactory.getLogger(CloudWatchLogStore.class);
-  /** The longest a single call may take (the production client's own API call timeout). */
-  static final Duration MAX_CALL = Duration.ofSeconds(10);
-  /** No call is started with less time than this left in the invocation. */
-  static final long MIN_CALL_MILLIS = 250;
-
   private final CloudWatchLogsClient logs;
   private final String logGroupName;
   private final RetryPolicy retry;
@@ -145,13 +138,7 @@ public final class CloudWatchLogStore implements LogStore {
   private <T> T withRetry(String operation, TimeBudget budget, Function<AwsRequestOverrideConfiguration, T> call)
       throws StoreUnavailableException, StreamMissing {
     for (int attempt = 1; ; attempt++) {
-      long remaining = budget.remainingMillis();
-      if (remaining < MIN_CALL_MILLIS) {
-        throw new StoreUnavailableException(operation + " not attempted: the invocation's time is used up", null);
-      }
-      AwsRequestOverrideConfiguration timeout = AwsRequestOverrideConfiguration.builder()
-          .apiCallTimeout(Duration.ofMillis(Math.min(MAX_CALL.toMillis(), remaining)))
-          .build();
+      AwsRequestOverrideConfiguration timeout = CallTimeout.forNextCall(operation, budget);
       try {
         return call.apply(timeout);
       } catch (ResourceNotFoundException e) {

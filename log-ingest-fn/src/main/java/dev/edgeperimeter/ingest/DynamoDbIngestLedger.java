@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -19,7 +20,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * {@code firstSeenAt}/{@code updatedAt} N epoch seconds, {@code expiresAt} N epoch seconds
  * ({@code LEDGER_TTL_HOURS} after the last update), {@code leaseOwner} S / {@code leaseUntil} N (epoch
  * ms) while an invocation is storing the body. Reads are strongly consistent. The SDK client's
- * own retries apply; a failure after them is {@link StoreUnavailableException}.
+ * own retries apply; a failure after them is {@link StoreUnavailableException}. Every call
+ * (retries included) is cut off at the invocation's remaining time and none is started with too
+ * little left ({@link CallTimeout}), so a slow DynamoDB ends in a 503 answer, not a Lambda timeout.
  */
 public final class DynamoDbIngestLedger implements IngestLedger {
   private final DynamoDbClient dynamo;
@@ -35,9 +38,11 @@ public final class DynamoDbIngestLedger implements IngestLedger {
   }
 
   @Override
-  public Entry read(String identity) throws StoreUnavailableException {
+  public Entry read(String identity, TimeBudget budget) throws StoreUnavailableException {
+    AwsRequestOverrideConfiguration timeout = CallTimeout.forNextCall("ingest ledger read", budget);
     try {
-      GetItemResponse response = dynamo.getItem(r -> r.tableName(tableName).consistentRead(true)
+      GetItemResponse response = dynamo.getItem(r -> r.overrideConfiguration(timeout)
+          .tableName(tableName).consistentRead(true)
           .key(Map.of("pk", AttributeValue.fromS(identity))));
       if (!response.hasItem() || response.item().isEmpty()) {
         return Entry.NEW;
@@ -61,10 +66,12 @@ public final class DynamoDbIngestLedger implements IngestLedger {
   }
 
   @Override
-  public Entry acquire(String identity, String owner, long untilMillis) throws StoreUnavailableException {
+  public Entry acquire(String identity, String owner, long untilMillis, TimeBudget budget)
+      throws StoreUnavailableException {
+    AwsRequestOverrideConfiguration timeout = CallTimeout.forNextCall("ingest ledger lease", budget);
     long now = clock.millis();
     try {
-      Map<String, AttributeValue> item = dynamo.updateItem(r -> r.tableName(tableName)
+      Map<String, AttributeValue> item = dynamo.updateItem(r -> r.overrideConfiguration(timeout).tableName(tableName)
           .key(Map.of("pk", AttributeValue.fromS(identity)))
           .updateExpression("SET leaseOwner = :owner, leaseUntil = :until, "
               + "firstSeenAt = if_not_exists(firstSeenAt, :nowSec), expiresAt = :exp")
@@ -85,9 +92,10 @@ public final class DynamoDbIngestLedger implements IngestLedger {
   }
 
   @Override
-  public void release(String identity, String owner) throws StoreUnavailableException {
+  public void release(String identity, String owner, TimeBudget budget) throws StoreUnavailableException {
+    AwsRequestOverrideConfiguration timeout = CallTimeout.forNextCall("ingest ledger release", budget);
     try {
-      dynamo.updateItem(r -> r.tableName(tableName)
+      dynamo.updateItem(r -> r.overrideConfiguration(timeout).tableName(tableName)
           .key(Map.of("pk", AttributeValue.fromS(identity)))
           .updateExpression("REMOVE leaseOwner, leaseUntil")
           .conditionExpression("leaseOwner = :owner")
@@ -100,9 +108,10 @@ public final class DynamoDbIngestLedger implements IngestLedger {
   }
 
   @Override
-  public void chunkStored(String identity, int chunk, int chunkCount) throws StoreUnavailableException {
+  public void chunkStored(String identity, int chunk, int chunkCount, TimeBudget budget)
+      throws StoreUnavailableException {
     long now = clock.instant().getEpochSecond();
-    update(identity, "ADD chunks :c SET chunkCount = :n, firstSeenAt = if_not_exists(firstSeenAt, :now), "
+    update(identity, budget, "ADD chunks :c SET chunkCount = :n, firstSeenAt = if_not_exists(firstSeenAt, :now), "
         + "updatedAt = :now, expiresAt = :exp", Map.of(
             ":c", AttributeValue.fromNs(java.util.List.of(Integer.toString(chunk))),
             ":n", AttributeValue.fromN(Integer.toString(chunkCount)),
@@ -111,9 +120,10 @@ public final class DynamoDbIngestLedger implements IngestLedger {
   }
 
   @Override
-  public void complete(String identity, int chunkCount, int accepted, int rejected) throws StoreUnavailableException {
+  public void complete(String identity, int chunkCount, int accepted, int rejected, TimeBudget budget)
+      throws StoreUnavailableException {
     long now = clock.instant().getEpochSecond();
-    update(identity, "SET complete = :t, chunkCount = :n, accepted = :a, rejected = :r, "
+    update(identity, budget, "SET complete = :t, chunkCount = :n, accepted = :a, rejected = :r, "
         + "firstSeenAt = if_not_exists(firstSeenAt, :now), updatedAt = :now, expiresAt = :exp "
         + "REMOVE leaseOwner, leaseUntil", Map.of(
             ":t", AttributeValue.fromBool(true),
@@ -124,10 +134,11 @@ public final class DynamoDbIngestLedger implements IngestLedger {
             ":exp", AttributeValue.fromN(Long.toString(now + ttl.toSeconds()))));
   }
 
-  private void update(String identity, String expression, Map<String, AttributeValue> values)
+  private void update(String identity, TimeBudget budget, String expression, Map<String, AttributeValue> values)
       throws StoreUnavailableException {
+    AwsRequestOverrideConfiguration timeout = CallTimeout.forNextCall("ingest ledger update", budget);
     try {
-      dynamo.updateItem(r -> r.tableName(tableName)
+      dynamo.updateItem(r -> r.overrideConfiguration(timeout).tableName(tableName)
           .key(Map.of("pk", AttributeValue.fromS(identity)))
           .updateExpression(expression)
           .expressionAttributeValues(values));

@@ -7,6 +7,10 @@ import java.util.Set;
  * its batches ("chunks", numbered in {@link PutLogEventsBatcher}'s deterministic order) are
  * already in CloudWatch Logs. This makes delivery exactly-once as far as the sender can see: a
  * repeat of a stored body stores nothing; a retry after a partial failure stores only the rest.
+ *
+ * <p>Every call takes the invocation's {@link TimeBudget}: an implementation backed by a remote
+ * store bounds each call by it and refuses ({@link StoreUnavailableException}) to start one when
+ * too little time is left.
  */
 public interface IngestLedger {
 
@@ -15,7 +19,7 @@ public interface IngestLedger {
     public static final Entry NEW = new Entry(false, Set.of());
   }
 
-  Entry read(String identity) throws StoreUnavailableException;
+  Entry read(String identity, TimeBudget budget) throws StoreUnavailableException;
 
   /**
    * Takes the body's storing lease for {@code owner} until {@code untilMillis} (epoch ms), unless
@@ -24,14 +28,15 @@ public interface IngestLedger {
    *
    * @return the entry as of taking the lease, or null when another owner holds it
    */
-  Entry acquire(String identity, String owner, long untilMillis) throws StoreUnavailableException;
+  Entry acquire(String identity, String owner, long untilMillis, TimeBudget budget) throws StoreUnavailableException;
 
   /** Gives the lease back (only if {@code owner} still holds it), so a retry need not wait for expiry. */
-  void release(String identity, String owner) throws StoreUnavailableException;
+  void release(String identity, String owner, TimeBudget budget) throws StoreUnavailableException;
 
   /** Records that chunk {@code chunk} of {@code chunkCount} is stored. */
-  void chunkStored(String identity, int chunk, int chunkCount) throws StoreUnavailableException;
+  void chunkStored(String identity, int chunk, int chunkCount, TimeBudget budget) throws StoreUnavailableException;
 
   /** Records that every chunk of the body is stored (or individually rejected); ends the lease. */
-  void complete(String identity, int chunkCount, int accepted, int rejected) throws StoreUnavailableException;
+  void complete(String identity, int chunkCount, int accepted, int rejected, TimeBudget budget)
+      throws StoreUnavailableException;
 }

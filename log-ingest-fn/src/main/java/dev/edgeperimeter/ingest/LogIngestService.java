@@ -69,7 +69,7 @@ public final class LogIngestService {
 
   private IngestResponse store(PreparedBody prepared, TimeBudget budget) throws StoreUnavailableException {
     String identity = prepared.identity();
-    IngestLedger.Entry entry = ledger.read(identity);
+    IngestLedger.Entry entry = ledger.read(identity, budget);
     List<Rejection> rejected = new ArrayList<>(prepared.rejections());
     NormalizedEvents events = prepared.events();
     if (entry.complete()) {
@@ -80,7 +80,7 @@ public final class LogIngestService {
     // the lease lasts at most as long as this invocation can (plus a margin), so a crash frees it
     String owner = UUID.randomUUID().toString();
     long leaseMillis = Math.min(Math.max(budget.remainingMillis(), 0), MAX_LEASE_MILLIS) + LEASE_MARGIN_MILLIS;
-    IngestLedger.Entry leased = ledger.acquire(identity, owner, clock.millis() + leaseMillis);
+    IngestLedger.Entry leased = ledger.acquire(identity, owner, clock.millis() + leaseMillis, budget);
     if (leased == null) {
       LOG.info("{} is being stored by a concurrent delivery: answering 503 so the sender retries", identity);
       return error(503, "the same body is being stored by a concurrent request; retry later");
@@ -97,7 +97,7 @@ public final class LogIngestService {
     } finally {
       if (!done) {
         try {
-          ledger.release(identity, owner);
+          ledger.release(identity, owner, budget);
         } catch (StoreUnavailableException e) {
           LOG.warn("could not release the lease on {} (it expires by itself): {}", identity, e.getMessage());
         }
@@ -118,7 +118,7 @@ public final class LogIngestService {
         continue;
       }
       List<LogStore.EventRejection> refused = store.put(batches.get(chunk), events, budget);
-      ledger.chunkStored(identity, chunk, batches.size());
+      ledger.chunkStored(identity, chunk, batches.size(), budget);
       for (LogStore.EventRejection r : refused) {
         rejected.add(new Rejection(events.recordIndex(r.event()), r.reason().message()));
         prepared.stats().reject(r.reason());
@@ -126,7 +126,7 @@ public final class LogIngestService {
       }
     }
     int accepted = events.count() - cloudWatchRejected;
-    ledger.complete(identity, batches.size(), accepted, rejected.size());
+    ledger.complete(identity, batches.size(), accepted, rejected.size(), budget);
     prepared.stats().setAccepted(accepted);
     try {
       metrics.publish(prepared.format(), prepared.stats());

@@ -58,18 +58,7 @@ final class NumberText {
 
   /** A non-negative integer of up to 18 digits, else {@link #INVALID}. */
   static long parseNonNegativeLong(char[] c, int off, int len) {
-    if (len == 0 || len > 18) {
-      return INVALID;
-    }
-    long v = 0;
-    for (int i = off; i < off + len; i++) {
-      char ch = c[i];
-      if (ch < '0' || ch > '9') {
-        return INVALID;
-      }
-      v = v * 10 + (ch - '0');
-    }
-    return v;
+    return parseDigits(c, off, len, 18);
   }
 
   /**
@@ -116,7 +105,16 @@ final class NumberText {
 
   /** Epoch nanoseconds (integer, up to 19 digits) as epoch milliseconds, else {@link #INVALID}. */
   static long nanosToMillis(char[] c, int off, int len) {
-    if (len == 0 || len > 19) {
+    long nanos = parseDigits(c, off, len, 19);
+    return nanos == INVALID ? INVALID : nanos / 1_000_000L;
+  }
+
+  /**
+   * 1 to {@code maxDigits} ASCII digits as a non-negative long, else {@link #INVALID} (also when the
+   * value could overflow; with at most 18 digits it never does).
+   */
+  private static long parseDigits(char[] c, int off, int len, int maxDigits) {
+    if (len == 0 || len > maxDigits) {
       return INVALID;
     }
     long v = 0;
@@ -130,6 +128,6 @@ final class NumberText {
       }
       v = v * 10 + (ch - '0');
     }
-    return v / 1_000_000L;
+    return v;
   }
 }

@@ -91,11 +91,12 @@ class ExactlyOnceDeliveryTest {
     byte[] body = Samples.ndjson(5, Instant.now().getEpochSecond() - 60);
     String identity = "ds2#" + IngestPipeline.sha256(body);
     IngestLedger ledger = fx.ledger();
-    assertThat(ledger.acquire(identity, "first-invocation", Instant.now().toEpochMilli() + 60_000)).isNotNull();
+    assertThat(ledger.acquire(identity, "first-invocation", Instant.now().toEpochMilli() + 60_000,
+        TimeBudget.unlimited())).isNotNull();
     IngestResponse concurrent = fx.service().ingest(new IngestRequest(body, null, null), TimeBudget.unlimited());
     assertThat(concurrent.status()).isEqualTo(503);
     assertThat(fx.storedEvents()).isEmpty();
-    ledger.release(identity, "first-invocation");
+    ledger.release(identity, "first-invocation", TimeBudget.unlimited());
     assertThat(fx.service().ingest(new IngestRequest(body, null, null), TimeBudget.unlimited()).status()).isEqualTo(200);
     assertThat(fx.storedEvents()).hasSize(5);
   }
@@ -106,7 +107,7 @@ class ExactlyOnceDeliveryTest {
     MotoFixture fx = new MotoFixture(server);
     byte[] body = Samples.ndjson(3, Instant.now().getEpochSecond() - 60);
     String identity = "ds2#" + IngestPipeline.sha256(body);
-    assertThat(fx.ledger().acquire(identity, "crashed", Instant.now().toEpochMilli() - 1)).isNotNull();
+    assertThat(fx.ledger().acquire(identity, "crashed", Instant.now().toEpochMilli() - 1, TimeBudget.unlimited())).isNotNull();
     assertThat(fx.service().ingest(new IngestRequest(body, null, null), TimeBudget.unlimited()).status()).isEqualTo(200);
     assertThat(fx.storedEvents()).hasSize(3);
   }

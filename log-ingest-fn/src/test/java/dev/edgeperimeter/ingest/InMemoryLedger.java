@@ -11,34 +11,34 @@ final class InMemoryLedger implements IngestLedger {
   final Set<String> complete = new HashSet<>();
 
   @Override
-  public Entry read(String identity) {
+  public Entry read(String identity, TimeBudget budget) {
     return new Entry(complete.contains(identity), Set.copyOf(chunks.getOrDefault(identity, Set.of())));
   }
 
   final Map<String, String> leases = new HashMap<>();
 
   @Override
-  public Entry acquire(String identity, String owner, long untilMillis) {
+  public Entry acquire(String identity, String owner, long untilMillis, TimeBudget budget) {
     String holder = leases.get(identity);
     if (holder != null && !holder.equals(owner)) {
       return null;
     }
     leases.put(identity, owner);
-    return read(identity);
+    return read(identity, budget);
   }
 
   @Override
-  public void release(String identity, String owner) {
+  public void release(String identity, String owner, TimeBudget budget) {
     leases.remove(identity, owner);
   }
 
   @Override
-  public void chunkStored(String identity, int chunk, int chunkCount) {
+  public void chunkStored(String identity, int chunk, int chunkCount, TimeBudget budget) {
     chunks.computeIfAbsent(identity, k -> new HashSet<>()).add(chunk);
   }
 
   @Override
-  public void complete(String identity, int chunkCount, int accepted, int rejected) {
+  public void complete(String identity, int chunkCount, int accepted, int rejected, TimeBudget budget) {
     complete.add(identity);
     leases.remove(identity);
   }
