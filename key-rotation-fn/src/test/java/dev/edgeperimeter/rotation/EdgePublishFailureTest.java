@@ -16,7 +16,6 @@ import dev.edgeperimeter.testsupport.SamTemplate;
 import dev.edgeperimeter.testsupport.edgekv.EdgeKvStandIn.RecordedRequest;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.YearMonth;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -39,10 +38,7 @@ class EdgePublishFailureTest {
   void setUp() {
     world = new RotationFixture(moto, Instant.parse("2026-10-10T10:00:00Z"));
     rotator = world.rotator();
-    k1 = rotator.execute(new RotationCommand.Bootstrap(Trigger.operator("setup"), YearMonth.of(2026, 10))).kid();
-    world.telemetry.clear();
-    world.edge.clearRequests();
-    world.clock.set(Instant.parse("2026-11-01T03:00:00Z"));
+    k1 = world.bootstrappedInOctober(rotator, Instant.parse("2026-11-01T03:00:00Z"));
   }
 
   @AfterEach

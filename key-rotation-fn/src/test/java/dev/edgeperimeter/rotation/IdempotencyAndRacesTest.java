@@ -46,9 +46,7 @@ class IdempotencyAndRacesTest {
   void setUp() {
     world = new RotationFixture(moto, Instant.parse("2026-10-10T10:00:00Z"));
     rotator = world.rotator();
-    k1 = rotator.execute(new RotationCommand.Bootstrap(Trigger.operator("setup"), YearMonth.of(2026, 10))).kid();
-    world.telemetry.clear();
-    world.clock.set(NOV_1);
+    k1 = world.bootstrappedInOctober(rotator, NOV_1);
   }
 
   @AfterEach

@@ -7,7 +7,6 @@ import dev.edgeperimeter.shared.aws.AwsClients;
 import dev.edgeperimeter.testsupport.MotoExtension;
 import dev.edgeperimeter.testsupport.MotoServer;
 import dev.edgeperimeter.testsupport.SamTemplate;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;

@@ -131,6 +131,19 @@ public final class RotationFixture implements AutoCloseable {
     return rotator(publisher());
   }
 
+  /**
+   * The common starting point of the scenario tests: a key set bootstrapped in October 2026
+   * (its CURRENT kid is returned), telemetry and the edge's request log cleared, and the clock
+   * moved to the monthly schedule of {@code next}.
+   */
+  public String bootstrappedInOctober(KeyRotator rotator, Instant next) {
+    String kid = rotator.execute(new RotationCommand.Bootstrap(Trigger.operator("setup"), YearMonth.of(2026, 10))).kid();
+    telemetry.clear();
+    edge.clearRequests();
+    clock.set(next);
+    return kid;
+  }
+
   public KeyRotator rotator(EdgeKeyPublisher publisher) {
     return KeyRotator.create(dynamo, table, cipher, publisher, telemetry, RotationPolicy.defaults(KEY_SET), clock,
         (step, kid) -> faults.before(step, kid));
