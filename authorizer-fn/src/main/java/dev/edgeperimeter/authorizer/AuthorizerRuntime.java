@@ -19,11 +19,14 @@ import dev.edgeperimeter.authorizer.usertoken.HttpJwksFetcher;
 import dev.edgeperimeter.authorizer.usertoken.JwksCache;
 import dev.edgeperimeter.authorizer.usertoken.JwksFetcher;
 import dev.edgeperimeter.authorizer.usertoken.UserTokenVerifier;
-import dev.edgeperimeter.shared.aws.AwsClients;
-import dev.edgeperimeter.shared.aws.AwsSettings;
+import dev.edgeperimeter.shared.aws.AwsEnvironment;
+import dev.edgeperimeter.shared.aws.direct.AwsJsonClient;
+import dev.edgeperimeter.shared.aws.direct.CredentialsSource;
 import dev.edgeperimeter.shared.config.Env;
-import dev.edgeperimeter.shared.keys.KeyMaterialCipher;
-import dev.edgeperimeter.shared.keys.KeyStore;
+import dev.edgeperimeter.shared.keys.KeySetSource;
+import dev.edgeperimeter.shared.keys.KeyStoreOverHttp;
+import dev.edgeperimeter.shared.keys.KmsDecryptOverHttp;
+import dev.edgeperimeter.shared.keys.MaterialDecrypter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,11 +38,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * Everything an authorizer container holds once: configuration, AWS clients, the key and JWKS
+ * Everything an authorizer container holds once: configuration, the key-table and KMS callers, the key and JWKS
  * caches, the verification core, telemetry and SnapStart priming. The three handlers share one
  * instance ({@link #shared()}, built from the environment at class init) and differ only in the
  * event shape they read and the answer they write.
@@ -53,19 +54,19 @@ public final class AuthorizerRuntime {
   private final Telemetry telemetry;
   private final EdgeKeyCache keys;
   private final JwksCache jwks;
-  private final Supplier<KmsClient> kms;
+  private final CredentialsSource credentials;
   private final Priming priming;
   private final AtomicBoolean coldStart = new AtomicBoolean(true);
   private volatile List<Thread> warmUp = List.of();
 
   private AuthorizerRuntime(AuthorizerConfig config, AuthorizerCore core, Telemetry telemetry, EdgeKeyCache keys,
-      JwksCache jwks, Supplier<KmsClient> kms) {
+      JwksCache jwks, CredentialsSource credentials) {
     this.config = config;
     this.core = core;
     this.telemetry = telemetry;
     this.keys = keys;
     this.jwks = jwks;
-    this.kms = kms;
+    this.credentials = credentials;
     this.priming = new Priming(this);
   }
 
@@ -80,11 +81,9 @@ public final class AuthorizerRuntime {
     private static AuthorizerRuntime fromEnvironment() {
       Env env = Env.system();
       AuthorizerConfig config = AuthorizerConfig.fromEnv(env);
-      AwsSettings settings = AwsSettings.fromEnvironment(env); // validated here, at init
-      // the HTTP client (TLS trust store) and the SDK clients are built on the warm-up threads
-      Lazy<AwsClients> clients = new Lazy<>(() -> new AwsClients(settings));
-      AuthorizerRuntime runtime = create(config, new Lazy<>(() -> clients.get().dynamoDb()),
-          new Lazy<>(() -> clients.get().kms()), Clock.systemUTC(), Telemetry.stdout(), null);
+      AwsEnvironment aws = AwsEnvironment.fromEnvironment(env); // validated here, at init
+      AuthorizerRuntime runtime = create(config, aws, CredentialsSource.lambdaChain(env), AwsJsonClient.Options.DEFAULT,
+          Clock.systemUTC(), Telemetry.stdout(), null);
       runtime.priming.register();
       runtime.startWarmUp();
       return runtime;
@@ -92,32 +91,33 @@ public final class AuthorizerRuntime {
   }
 
   /**
-   * Builds a runtime. The SDK clients are built on first use (the key set's first load, or
-   * {@link #startWarmUp()}), not here.
+   * Builds a runtime that reads the key table and decrypts key material with direct, signed calls
+   * to DynamoDB and KMS ({@code shared/aws/direct}; the authorizer carries no AWS SDK).
    *
    * @param jwksFetcher the JWKS source; {@code null} for HTTPS from {@code OIDC_JWKS_URL} or discovery
    */
-  public static AuthorizerRuntime create(AuthorizerConfig config, AwsClients clients, Clock clock,
-      Consumer<String> sink, JwksFetcher jwksFetcher) {
-    return create(config, new Lazy<>(clients::dynamoDb), new Lazy<>(clients::kms), clock, sink, jwksFetcher);
+  public static AuthorizerRuntime create(AuthorizerConfig config, AwsEnvironment aws, CredentialsSource credentials,
+      AwsJsonClient.Options options, Clock clock, Consumer<String> sink, JwksFetcher jwksFetcher) {
+    KeyStoreOverHttp store = new KeyStoreOverHttp(
+        new AwsJsonClient(AwsJsonClient.Service.DYNAMODB, aws, credentials, options), config.keyTableName());
+    KmsDecryptOverHttp kms = new KmsDecryptOverHttp(
+        new AwsJsonClient(AwsJsonClient.Service.KMS, aws, credentials, options), config.kmsKeyId().orElse(null));
+    return create(config, store, kms, credentials, clock, sink, jwksFetcher);
   }
 
-  /** Builds a runtime on given clients (tests count their calls). */
-  public static AuthorizerRuntime create(AuthorizerConfig config, DynamoDbClient dynamo, KmsClient kms, Clock clock,
-      Consumer<String> sink, JwksFetcher jwksFetcher) {
-    return create(config, () -> dynamo, () -> kms, clock, sink, jwksFetcher);
+  /** Builds a runtime on any key source and decrypter (tests read the table with the SDK this way). */
+  public static AuthorizerRuntime create(AuthorizerConfig config, KeySetSource keyRows, MaterialDecrypter decrypter,
+      Clock clock, Consumer<String> sink, JwksFetcher jwksFetcher) {
+    return create(config, keyRows, decrypter, null, clock, sink, jwksFetcher);
   }
 
-  private static AuthorizerRuntime create(AuthorizerConfig config, Supplier<DynamoDbClient> dynamo,
-      Supplier<KmsClient> kms, Clock clock, Consumer<String> sink, JwksFetcher jwksFetcher) {
+  private static AuthorizerRuntime create(AuthorizerConfig config, KeySetSource keyRows, MaterialDecrypter decrypter,
+      CredentialsSource credentials, Clock clock, Consumer<String> sink, JwksFetcher jwksFetcher) {
     Telemetry telemetry = new Telemetry(config.serviceName(), config.metricsNamespace(),
         Telemetry.level(config.logLevel()), sink, clock);
     String keySet = config.keySet();
-    Lazy<KeyStore> store = new Lazy<>(() -> new KeyStore(dynamo.get(), config.keyTableName()));
-    Lazy<KeyMaterialCipher> cipher = new Lazy<>(() -> new KeyMaterialCipher(kms.get(), config.kmsKeyId().orElse(null)));
-    EdgeKeyCache keys = new EdgeKeyCache(keySet, () -> store.get().load(keySet),
-        (set, kid, ciphertext) -> cipher.get().decrypt(set, kid, ciphertext), clock, config.keyCacheTtl(),
-        config.maxStaleness(), telemetry::warn);
+    EdgeKeyCache keys = new EdgeKeyCache(keySet, () -> keyRows.load(keySet), decrypter::decrypt, clock,
+        config.keyCacheTtl(), config.maxStaleness(), telemetry::warn);
     EdgeAssertionVerifier assertions = new EdgeAssertionVerifier(config.edgeIssuers(), config.edgeAudience(),
         config.clockSkew(), config.maxAssertionLifetime(), keys, clock);
     JwksCache jwks = null;
@@ -130,21 +130,20 @@ public final class AuthorizerRuntime {
           config.requiredClaims(), config.clockSkew(), config.tokenCacheTtl(), jwks, clock);
     }
     AuthorizerCore core = new AuthorizerCore(config.mode(), assertions, users, config.routeScopes());
-    return new AuthorizerRuntime(config, core, telemetry, keys, jwks, kms);
+    return new AuthorizerRuntime(config, core, telemetry, keys, jwks, credentials);
   }
 
   /**
    * Cold start: starts loading what the first request needs on short-lived background threads, so
    * that the network round trips and the class loading behind them overlap with each other, with the
-   * rest of init and with the first event's parsing - the key set (DynamoDB query, then KMS decrypt),
-   * the KMS client (built beside the DynamoDB one) and the JWKS. The first request waits for these
+   * rest of init and with the first event's parsing - the key set (DynamoDB query, then KMS decrypt)
+   * and the JWKS. The first request waits for these
    * loads through the caches' single flight instead of starting its own; a failed load is reported
    * and simply retried by that request. Called once, from the environment-built runtime.
    */
   void startWarmUp() {
-    List<Thread> threads = new ArrayList<>(3);
+    List<Thread> threads = new ArrayList<>(2);
     threads.add(background("authorizer-warm-up-keys", keys::prefetch));
-    threads.add(background("authorizer-warm-up-kms", kms::get));
     if (jwks != null) {
       threads.add(background("authorizer-warm-up-jwks", jwks::prefetch));
     }
@@ -183,31 +182,6 @@ public final class AuthorizerRuntime {
     });
   }
 
-  /** A value built once, on first use, by whichever thread asks first; a failed build is retried. */
-  private static final class Lazy<T> implements Supplier<T> {
-    private final Supplier<T> factory;
-    private volatile T value;
-
-    Lazy(Supplier<T> factory) {
-      this.factory = factory;
-    }
-
-    @Override
-    public T get() {
-      T v = value;
-      if (v == null) {
-        synchronized (this) {
-          v = value;
-          if (v == null) {
-            v = factory.get();
-            value = v;
-          }
-        }
-      }
-      return v;
-    }
-  }
-
   public AuthorizerConfig config() {
     return config;
   }
@@ -231,6 +205,13 @@ public final class AuthorizerRuntime {
 
   public Priming priming() {
     return priming;
+  }
+
+  /** After a SnapStart restore: credentials fetched before the snapshot are not reused. */
+  void forgetCredentials() {
+    if (credentials != null) {
+      credentials.forget();
+    }
   }
 
   /**

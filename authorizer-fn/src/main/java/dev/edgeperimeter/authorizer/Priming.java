@@ -90,6 +90,12 @@ public final class Priming extends PrimingSteps {
     }
   }
 
+  /** Credentials fetched during init belong to the snapshot's past: the first call after a restore fetches its own. */
+  @Override
+  public void afterRestore(Context<? extends Resource> context) {
+    runtime.forgetCredentials();
+  }
+
   private AuthorizerCore syntheticCore() {
     long now = Instant.now().getEpochSecond();
     EdgeKey key = EdgeKey.of("priming", KeyState.CURRENT, Long.MAX_VALUE, SYNTHETIC_KEY);

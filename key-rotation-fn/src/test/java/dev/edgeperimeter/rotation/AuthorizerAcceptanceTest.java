@@ -10,6 +10,7 @@ import dev.edgeperimeter.authorizer.core.AuthorizerCore;
 import dev.edgeperimeter.authorizer.core.Decision;
 import dev.edgeperimeter.authorizer.core.Reason;
 import dev.edgeperimeter.rotation.support.RotationFixture;
+import dev.edgeperimeter.shared.aws.direct.AwsJsonClient;
 import dev.edgeperimeter.shared.config.Env;
 import dev.edgeperimeter.shared.keys.KeyState;
 import dev.edgeperimeter.testsupport.EdgeAssertionSigner;
@@ -59,7 +60,9 @@ class AuthorizerAcceptanceTest {
         "EDGE_ISSUERS", ISSUER,
         "EDGE_AUDIENCE", AUDIENCE,
         "KEY_CACHE_TTL_SECONDS", Long.toString(KEY_CACHE_TTL.toSeconds()))));
-    authorizer = AuthorizerRuntime.create(config, world.dynamo, world.kms, world.clock, line -> { }, null).core();
+    // the authorizer as deployed: its own direct, signed DynamoDB and KMS calls, on the same moto
+    authorizer = AuthorizerRuntime.create(config, world.moto.awsEnvironment(), world.moto.directCredentials(),
+        AwsJsonClient.Options.DEFAULT, world.clock, line -> { }, null).core();
   }
 
   @AfterEach

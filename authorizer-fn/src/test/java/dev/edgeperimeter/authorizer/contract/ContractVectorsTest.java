@@ -12,6 +12,7 @@ import dev.edgeperimeter.authorizer.core.Decision;
 import dev.edgeperimeter.authorizer.support.Minter;
 import dev.edgeperimeter.authorizer.support.MotoKeys;
 import dev.edgeperimeter.authorizer.support.Sink;
+import dev.edgeperimeter.shared.aws.direct.AwsJsonClient;
 import dev.edgeperimeter.shared.config.Env;
 import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.keys.KeyState;
@@ -95,7 +96,8 @@ class ContractVectorsTest {
     env.put("MAX_ASSERTION_LIFETIME_SECONDS", config.get("maxLifetimeSeconds").asText());
     AuthorizerConfig cfg = AuthorizerConfig.fromEnv(Env.of(env));
     Sink sink = new Sink();
-    AuthorizerRuntime runtime = AuthorizerRuntime.create(cfg, server.clients(), MutableClock.at(now), sink, null);
+    AuthorizerRuntime runtime = AuthorizerRuntime.create(cfg, server.awsEnvironment(), server.directCredentials(),
+        AwsJsonClient.Options.DEFAULT, MutableClock.at(now), sink, null);
     RestRequestAuthorizerHandler handler = new RestRequestAuthorizerHandler(runtime);
 
     List<DynamicNode> tests = new ArrayList<>();

@@ -48,8 +48,7 @@ class KeyStatesTest {
     keys.put("k-expired", KeyState.CURRENT, material("k-expired"), NOW - 1);
     clock = MutableClock.at(NOW);
     clients = new CountingClients(server);
-    runtime = AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())), clients.dynamo,
-        clients.kms, clock, new Sink(), null);
+    runtime = clients.runtime(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())), clock, new Sink(), null);
   }
 
   private static String kid(KeyState s) {
@@ -87,7 +86,7 @@ class KeyStatesTest {
   @Test
   void inactiveKeysAreNeverDecrypted() {
     decide(kid(KeyState.CURRENT));
-    assertThat(clients.calls("Kms.Decrypt")).as("only NEXT, CURRENT, PREVIOUS").isEqualTo(3);
+    assertThat(clients.calls("KMS.Decrypt")).as("only NEXT, CURRENT, PREVIOUS").isEqualTo(3);
   }
 
   @Test
@@ -116,16 +115,16 @@ class KeyStatesTest {
     keys.put("k-brand-new", KeyState.NEXT, material("k-brand-new"), NOW + 86_400);
     clients.reset();
     assertAllowed(decide("k-brand-new"));
-    assertThat(clients.calls("DynamoDb.Query")).isEqualTo(1);
-    assertThat(clients.calls("Kms.Decrypt")).as("only the new key is decrypted").isEqualTo(1);
+    assertThat(clients.calls("DynamoDB.Query")).isEqualTo(1);
+    assertThat(clients.calls("KMS.Decrypt")).as("only the new key is decrypted").isEqualTo(1);
     clients.reset();
     for (int i = 0; i < 20; i++) {
       assertRejected(decide("k-random-" + i), Reason.UNKNOWN_KID);
     }
-    assertThat(clients.calls("DynamoDb.Query")).as("no refresh within 10 s of the last").isZero();
+    assertThat(clients.calls("DynamoDB.Query")).as("no refresh within 10 s of the last").isZero();
     clock.advance(Duration.ofSeconds(10));
     assertRejected(decide("k-random-x"), Reason.UNKNOWN_KID);
-    assertThat(clients.calls("DynamoDb.Query")).isEqualTo(1);
+    assertThat(clients.calls("DynamoDB.Query")).isEqualTo(1);
   }
 
   @Test

@@ -78,8 +78,7 @@ class OutagesTest {
   }
 
   private AuthorizerRuntime runtime(CountingClients clients) {
-    return AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())), clients.dynamo, clients.kms,
-        clock, sink, null);
+    return clients.runtime(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())), clock, sink, null);
   }
 
   private String assertion(String kid) {
@@ -141,7 +140,7 @@ class OutagesTest {
     for (int i = 0; i < 50; i++) {
       decide(runtime, KID);
     }
-    assertThat(clients.calls("DynamoDb.Query")).as("failed refreshes are retried after 5 s, not per request")
+    assertThat(clients.calls("DynamoDB.Query")).as("failed refreshes are retried after 5 s, not per request")
         .isLessThanOrEqualTo(1);
 
     clock.advance(Duration.ofSeconds(900 - 61));

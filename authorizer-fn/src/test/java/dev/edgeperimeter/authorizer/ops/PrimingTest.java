@@ -9,6 +9,7 @@ import dev.edgeperimeter.authorizer.support.LocalIssuer;
 import dev.edgeperimeter.authorizer.support.Minter;
 import dev.edgeperimeter.authorizer.support.MotoKeys;
 import dev.edgeperimeter.authorizer.support.Sink;
+import dev.edgeperimeter.shared.aws.direct.AwsJsonClient;
 import dev.edgeperimeter.shared.config.Env;
 import dev.edgeperimeter.shared.keys.KeyState;
 import dev.edgeperimeter.testsupport.MotoExtension;
@@ -34,8 +35,7 @@ class PrimingTest {
     env.put("OIDC_AUDIENCE", LocalIssuer.CLIENT_ID);
     LocalIssuer issuer = new LocalIssuer();
     CountingClients clients = new CountingClients(server);
-    AuthorizerRuntime runtime = AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(env)), clients.dynamo,
-        clients.kms, MutableClock.at(Minter.NOW), new Sink(), issuer::jwksJson);
+    AuthorizerRuntime runtime = clients.runtime(AuthorizerConfig.fromEnv(Env.of(env)), MutableClock.at(Minter.NOW), new Sink(), issuer::jwksJson);
 
     // what CRaC calls before the snapshot
     runtime.priming().beforeCheckpoint(null);
@@ -43,7 +43,7 @@ class PrimingTest {
     assertThat(runtime.priming().lastRun())
         .containsExactly("edge-assertion", "events", "responses", "telemetry", "jca", "keys", "jwks");
     assertThat(runtime.keys().size()).isEqualTo(1);
-    assertThat(clients.calls("Kms.Decrypt")).isEqualTo(1);
+    assertThat(clients.calls("KMS.Decrypt")).isEqualTo(1);
     assertThat(runtime.jwks().fetchCount()).isEqualTo(1);
     assertThat(issuer.fetches()).isEqualTo(1);
   }
@@ -58,8 +58,7 @@ class PrimingTest {
     env.put("OIDC_JWKS_URL", "http://127.0.0.1:9/jwks.json");
     CountingClients clients = CountingClients.unreachable(server);
     Sink sink = new Sink();
-    AuthorizerRuntime runtime = AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(env)), clients.dynamo,
-        clients.kms, MutableClock.at(Minter.NOW), sink, null);
+    AuthorizerRuntime runtime = clients.runtime(AuthorizerConfig.fromEnv(Env.of(env)), MutableClock.at(Minter.NOW), sink, null);
 
     assertThat(runtime.priming().prime())
         .containsExactly("edge-assertion", "events", "responses", "telemetry", "jca")
@@ -72,8 +71,8 @@ class PrimingTest {
   void primingLeavesNoDecisionLogsAndNoColdStartConsumed(MotoServer server) {
     MotoKeys keys = new MotoKeys(server, "priming-quiet");
     Sink sink = new Sink();
-    AuthorizerRuntime runtime = AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())),
-        server.clients(), MutableClock.at(Minter.NOW), sink, null);
+    AuthorizerRuntime runtime = AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())), server.awsEnvironment(), server.directCredentials(),
+        AwsJsonClient.Options.DEFAULT, MutableClock.at(Minter.NOW), sink, null);
     runtime.priming().prime();
     assertThat(sink.lines()).noneMatch(l -> l.contains("authorizer decision") || l.contains("_aws"));
   }

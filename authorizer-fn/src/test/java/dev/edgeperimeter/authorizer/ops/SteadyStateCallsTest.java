@@ -34,8 +34,7 @@ class SteadyStateCallsTest {
     }
     MutableClock clock = MutableClock.at(NOW);
     CountingClients clients = new CountingClients(server);
-    AuthorizerRuntime runtime = AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())),
-        clients.dynamo, clients.kms, clock, new Sink(), null);
+    AuthorizerRuntime runtime = clients.runtime(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())), clock, new Sink(), null);
 
     for (int i = 0; i < 500; i++) {
       String kid = i % 2 == 0 ? "s-cur" : "s-prev";
@@ -43,8 +42,8 @@ class SteadyStateCallsTest {
           Minter.sign(Minter.key(kid), Minter.header(kid), Minter.claims("GET", "/orders/42")), null,
           Minter.arn("GET", "/orders/42"))));
     }
-    assertThat(clients.calls("DynamoDb.Query")).isEqualTo(1);
-    assertThat(clients.calls("Kms.Decrypt")).isEqualTo(3);
+    assertThat(clients.calls("DynamoDB.Query")).isEqualTo(1);
+    assertThat(clients.calls("KMS.Decrypt")).isEqualTo(3);
     assertThat(clients.total()).isEqualTo(4);
 
     clients.reset();
@@ -54,7 +53,7 @@ class SteadyStateCallsTest {
           Minter.sign(Minter.key("s-cur"), Minter.header("s-cur"), Minter.claims("GET", "/orders/42")), null,
           Minter.arn("GET", "/orders/42")));
     }
-    assertThat(clients.calls("DynamoDb.Query")).as("one refresh after the TTL").isEqualTo(1);
-    assertThat(clients.calls("Kms.Decrypt")).as("unchanged ciphertexts are not decrypted again").isZero();
+    assertThat(clients.calls("DynamoDB.Query")).as("one refresh after the TTL").isEqualTo(1);
+    assertThat(clients.calls("KMS.Decrypt")).as("unchanged ciphertexts are not decrypted again").isZero();
   }
 }

@@ -1,52 +1,52 @@
 package dev.edgeperimeter.authorizer.support;
 
+import dev.edgeperimeter.authorizer.AuthorizerRuntime;
+import dev.edgeperimeter.authorizer.core.AuthorizerConfig;
+import dev.edgeperimeter.authorizer.usertoken.JwksFetcher;
+import dev.edgeperimeter.shared.aws.AwsEnvironment;
+import dev.edgeperimeter.shared.aws.direct.AwsJsonClient;
+import dev.edgeperimeter.shared.aws.direct.CredentialsSource;
 import dev.edgeperimeter.testsupport.LocalProcesses;
 import dev.edgeperimeter.testsupport.MotoServer;
 import java.net.URI;
+import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.kms.KmsClient;
+import java.util.function.Consumer;
 
 /**
- * Test-only DynamoDB and KMS clients on moto that count every API call (an SDK
- * {@link ExecutionInterceptor}), and can be pointed at a dead endpoint to simulate an outage.
+ * The authorizer's own key-table reader and KMS decrypter (the direct, signed calls it runs with
+ * in Lambda) on moto, counting every call attempt by {@code Service.Operation}
+ * ({@code DynamoDB.Query}, {@code KMS.Decrypt}); one attempt per call, so a count is a call. Can be
+ * pointed at a dead endpoint to simulate an outage.
  */
-public final class CountingClients implements ExecutionInterceptor {
+public final class CountingClients {
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-  public final DynamoDbClient dynamo;
-  public final KmsClient kms;
+  private final AwsEnvironment aws;
+  private final CredentialsSource credentials;
+  private final AwsJsonClient.Options options;
 
   public CountingClients(MotoServer server) {
     this(server, server.endpoint());
   }
 
   private CountingClients(MotoServer server, URI endpoint) {
-    this.dynamo = server.clients().configure(DynamoDbClient.builder()).httpClient(server.clients().httpClient())
-        .endpointOverride(endpoint)
-        .overrideConfiguration(c -> c.addExecutionInterceptor(this).retryStrategy(r -> r.maxAttempts(1)))
-        .build();
-    this.kms = server.clients().configure(KmsClient.builder()).httpClient(server.clients().httpClient())
-        .endpointOverride(endpoint)
-        .overrideConfiguration(c -> c.addExecutionInterceptor(this).retryStrategy(r -> r.maxAttempts(1)))
-        .build();
+    this.aws = new AwsEnvironment(server.awsEnvironment().region(), Optional.of(endpoint));
+    this.credentials = server.directCredentials();
+    this.options = AwsJsonClient.Options.DEFAULT.withMaxAttempts(1)
+        .withObserver(op -> calls.computeIfAbsent(op, k -> new AtomicInteger()).incrementAndGet());
+  }
+
+  /** An authorizer runtime wired exactly as in Lambda, its DynamoDB and KMS calls counted here. */
+  public AuthorizerRuntime runtime(AuthorizerConfig config, Clock clock, Consumer<String> sink, JwksFetcher jwks) {
+    return AuthorizerRuntime.create(config, aws, credentials, options, clock, sink, jwks);
   }
 
   /** Clients whose every call fails to connect (nothing listens on the port). */
   public static CountingClients unreachable(MotoServer server) {
     return new CountingClients(server, URI.create("http://127.0.0.1:" + LocalProcesses.freeLoopbackPort()));
-  }
-
-  @Override
-  public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-    String op = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "."
-        + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-    calls.computeIfAbsent(op, k -> new AtomicInteger()).incrementAndGet();
   }
 
   public int calls(String serviceDotOperation) {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgeperimeter.authorizer.AuthorizerRuntime;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig;
+import dev.edgeperimeter.shared.aws.direct.AwsJsonClient;
 import dev.edgeperimeter.shared.config.Env;
 import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.keys.KeyState;
@@ -34,7 +35,8 @@ public final class HandlerFixture {
   public AuthorizerRuntime runtime(long now, Sink sink, Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>(keys.edgeEnvironment());
     env.putAll(overrides);
-    return AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(env)), keys.server().clients(), MutableClock.at(now), sink,
+    return AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(env)), keys.server().awsEnvironment(), keys.server().directCredentials(),
+        AwsJsonClient.Options.DEFAULT, MutableClock.at(now), sink,
         null);
   }
 

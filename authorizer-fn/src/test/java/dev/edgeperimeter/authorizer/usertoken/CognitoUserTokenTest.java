@@ -13,6 +13,7 @@ import dev.edgeperimeter.authorizer.core.Reason;
 import dev.edgeperimeter.authorizer.support.Minter;
 import dev.edgeperimeter.authorizer.support.MotoKeys;
 import dev.edgeperimeter.authorizer.support.Sink;
+import dev.edgeperimeter.shared.aws.direct.AwsJsonClient;
 import dev.edgeperimeter.shared.config.Env;
 import dev.edgeperimeter.shared.keys.KeyState;
 import dev.edgeperimeter.testsupport.MotoExtension;
@@ -77,7 +78,8 @@ class CognitoUserTokenTest {
     env.put("OIDC_AUDIENCE", clientId);
     env.put("OIDC_JWKS_URL", server.endpoint() + "/" + poolId + "/.well-known/jwks.json");
     env.putAll(overrides);
-    return AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(env)), server.clients(), Clock.systemUTC(), new Sink(),
+    return AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(env)), server.awsEnvironment(), server.directCredentials(),
+        AwsJsonClient.Options.DEFAULT, Clock.systemUTC(), new Sink(),
         null);
   }
 

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -31,20 +32,19 @@ public record AwsSettings(Region region, Optional<URI> endpointOverride, AwsCred
     }
   }
 
-  /** Settings from the Lambda (or shell) environment. */
+  /**
+   * Settings from the Lambda (or shell) environment. Credentials: the environment variables, then
+   * the {@code aws.*} system properties, then the container credentials endpoint
+   * ({@code AWS_CONTAINER_CREDENTIALS_FULL_URI}), which is where a Lambda function with SnapStart
+   * gets them: such a function has no {@code AWS_ACCESS_KEY_ID} in its environment.
+   */
   public static AwsSettings fromEnvironment(Env env) {
-    String region = env.optional("AWS_REGION").or(() -> env.optional("AWS_DEFAULT_REGION")).orElse(null);
-    if (region == null) {
-      throw env.invalid("AWS_REGION", "is not set (Lambda sets it; set it for local runs, e.g. us-east-1)");
-    }
-    Optional<URI> endpoint = env.optional("LOCAL_AWS_ENDPOINT_URL")
-        .map(value -> env.uri("LOCAL_AWS_ENDPOINT_URL", value))
-        .or(() -> env.optional("AWS_ENDPOINT_URL").map(value -> env.uri("AWS_ENDPOINT_URL", value)))
-        .or(() -> Optional.ofNullable(System.getProperty("aws.endpointUrl")).map(value -> env.uri("aws.endpointUrl", value)));
+    AwsEnvironment where = AwsEnvironment.fromEnvironment(env);
     AwsCredentialsProvider credentials = AwsCredentialsProviderChain.builder()
         .reuseLastProviderEnabled(false)
-        .credentialsProviders(EnvironmentVariableCredentialsProvider.create(), SystemPropertyCredentialsProvider.create())
+        .credentialsProviders(EnvironmentVariableCredentialsProvider.create(), SystemPropertyCredentialsProvider.create(),
+            ContainerCredentialsProvider.builder().build())
         .build();
-    return new AwsSettings(Region.of(region), endpoint, credentials);
+    return new AwsSettings(Region.of(where.region()), where.endpointOverride(), credentials);
   }
 }

@@ -11,7 +11,7 @@ import software.amazon.awssdk.services.kms.model.EncryptRequest;
  * {@code {"keyset":"<name>","kid":"<kid>"}}, so a ciphertext copied to another row or key set
  * does not decrypt.
  */
-public final class KeyMaterialCipher {
+public final class KeyMaterialCipher implements MaterialDecrypter {
   private final KmsClient kms;
   private final String kmsKeyId;
 
@@ -25,7 +25,7 @@ public final class KeyMaterialCipher {
   }
 
   public static Map<String, String> encryptionContext(String keySet, String kid) {
-    return Map.of("keyset", keySet, "kid", kid);
+    return KeyTableLayout.encryptionContext(keySet, kid);
   }
 
   public byte[] encrypt(String keySet, String kid, byte[] material) {
@@ -40,6 +40,7 @@ public final class KeyMaterialCipher {
         .ciphertextBlob().asByteArray();
   }
 
+  @Override
   public byte[] decrypt(String keySet, String kid, byte[] ciphertext) {
     DecryptRequest.Builder request = DecryptRequest.builder()
         .ciphertextBlob(SdkBytes.fromByteArray(ciphertext))

@@ -8,8 +8,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
-/** Reads a key set from the DynamoDB key table (contract section 1). Material stays encrypted. */
-public final class KeyStore {
+/**
+ * Reads a key set from the DynamoDB key table (contract section 1) with the AWS SDK. Material stays
+ * encrypted. The authorizer reads through {@link KeyStoreOverHttp} instead (same query, no SDK).
+ */
+public final class KeyStore implements KeySetSource {
   private final DynamoDbClient dynamo;
   private final String tableName;
 
@@ -26,7 +29,7 @@ public final class KeyStore {
     return dynamo;
   }
 
-  /** Every well-formed key row of {@code keySet}, strongly consistent, in sort-key order. */
+  @Override
   public List<KeyRecord> load(String keySet) {
     List<KeyRecord> keys = new ArrayList<>();
     Map<String, AttributeValue> start = null;

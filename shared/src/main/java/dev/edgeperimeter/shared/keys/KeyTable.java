@@ -1,6 +1,5 @@
 package dev.edgeperimeter.shared.keys;
 
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -8,22 +7,22 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The DynamoDB layout of the key table (contract section 1): attribute names, key format and the
- * mapping between items and {@link KeyRecord}s. Readers and writers both go through here.
+ * The key table (contract section 1) in AWS SDK terms: items for the writers (key rotation) and
+ * the SDK readers; the layout itself and the item mapping live in {@link KeyTableLayout}.
  */
 public final class KeyTable {
-  public static final String PK = "pk";
-  public static final String SK = "sk";
-  public static final String KID = "kid";
-  public static final String ALG = "alg";
-  public static final String STATE = "state";
-  public static final String MATERIAL = "material";
-  public static final String CREATED_AT = "createdAt";
-  public static final String ACTIVATED_AT = "activatedAt";
-  public static final String RETIRED_AT = "retiredAt";
-  public static final String NOT_AFTER = "notAfter";
-  public static final String EXPIRES_AT = "expiresAt";
-  public static final String VERSION = "version";
+  public static final String PK = KeyTableLayout.PK;
+  public static final String SK = KeyTableLayout.SK;
+  public static final String KID = KeyTableLayout.KID;
+  public static final String ALG = KeyTableLayout.ALG;
+  public static final String STATE = KeyTableLayout.STATE;
+  public static final String MATERIAL = KeyTableLayout.MATERIAL;
+  public static final String CREATED_AT = KeyTableLayout.CREATED_AT;
+  public static final String ACTIVATED_AT = KeyTableLayout.ACTIVATED_AT;
+  public static final String RETIRED_AT = KeyTableLayout.RETIRED_AT;
+  public static final String NOT_AFTER = KeyTableLayout.NOT_AFTER;
+  public static final String EXPIRES_AT = KeyTableLayout.EXPIRES_AT;
+  public static final String VERSION = KeyTableLayout.VERSION;
 
   public static final String DEFAULT_KEY_SET = "edge-origin";
   public static final String ALG_HS256 = "HS256";
@@ -32,11 +31,11 @@ public final class KeyTable {
   }
 
   public static String partitionKey(String keySet) {
-    return "KEYSET#" + keySet;
+    return KeyTableLayout.partitionKey(keySet);
   }
 
   public static String sortKey(String kid) {
-    return "KEY#" + kid;
+    return KeyTableLayout.sortKey(kid);
   }
 
   public static Map<String, AttributeValue> key(String keySet, String kid) {
@@ -60,39 +59,27 @@ public final class KeyTable {
     return item;
   }
 
-  /**
-   * Maps an item back; returns empty for an item that is not a well-formed key row (such rows are
-   * ignored rather than trusted).
-   */
+  /** Maps an SDK item back (see {@link KeyTableLayout#fromItem}). */
   public static Optional<KeyRecord> fromItem(String keySet, Map<String, AttributeValue> item) {
-    try {
-      String kid = item.get(KID).s();
-      if (!KeyId.isValid(kid) || !sortKey(kid).equals(item.get(SK).s())) {
-        return Optional.empty();
+    return KeyTableLayout.fromItem(keySet, new KeyTableLayout.ItemView() {
+      @Override
+      public String s(String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
       }
-      AttributeValue material = item.get(MATERIAL);
-      if (material == null || material.b() == null) {
-        return Optional.empty();
-      }
-      return Optional.of(new KeyRecord(
-          keySet,
-          kid,
-          item.get(ALG).s(),
-          KeyState.parse(item.get(STATE).s()),
-          material.b().asByteArray(),
-          Instant.parse(item.get(CREATED_AT).s()),
-          instant(item.get(ACTIVATED_AT)),
-          instant(item.get(RETIRED_AT)),
-          Long.parseLong(item.get(NOT_AFTER).n()),
-          Optional.ofNullable(item.get(EXPIRES_AT)).map(v -> Long.parseLong(v.n())),
-          Long.parseLong(item.get(VERSION).n())));
-    } catch (RuntimeException malformed) {
-      return Optional.empty();
-    }
-  }
 
-  private static Optional<Instant> instant(AttributeValue v) {
-    return v == null || v.s() == null ? Optional.empty() : Optional.of(Instant.parse(v.s()));
+      @Override
+      public String n(String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.n();
+      }
+
+      @Override
+      public byte[] b(String name) {
+        AttributeValue v = item.get(name);
+        return v == null || v.b() == null ? null : v.b().asByteArray();
+      }
+    });
   }
 
   public static AttributeValue s(String value) {

@@ -1,0 +1,125 @@
+package dev.edgeperimeter.shared.aws.direct;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * AWS Signature Version 4 for one request with a body in memory (header-based, signed payload):
+ * the canonical request, the string to sign, the derived signing key and the
+ * {@code Authorization} header. Only what a JSON-protocol POST needs: no query strings, no
+ * chunked or unsigned payloads, no presigning.
+ */
+public final class SigV4 {
+  public static final String ALGORITHM = "AWS4-HMAC-SHA256";
+  private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
+      .withZone(ZoneOffset.UTC);
+  private static final HexFormat HEX = HexFormat.of();
+
+  private SigV4() {
+  }
+
+  /**
+   * Signs a request.
+   *
+   * @param headers the headers to sign besides {@code host} and the ones added here (names in any case)
+   * @return the headers to send in addition to {@code headers}: {@code X-Amz-Content-Sha256}, {@code X-Amz-Date},
+   *     {@code X-Amz-Security-Token} when the credentials carry a session token, and {@code Authorization}
+   */
+  public static Map<String, String> sign(String method, URI uri, Map<String, String> headers, byte[] payload,
+      String region, String service, SigningCredentials credentials, Instant now) {
+    String amzDate = AMZ_DATE.format(now);
+    String date = amzDate.substring(0, 8);
+    String payloadHash = HEX.formatHex(sha256(payload));
+    Map<String, String> added = new LinkedHashMap<>();
+    added.put("X-Amz-Content-Sha256", payloadHash); // optional outside S3; sent and signed, as the SDK does
+    added.put("X-Amz-Date", amzDate);
+    credentials.sessionToken().ifPresent(token -> added.put("X-Amz-Security-Token", token));
+
+    TreeMap<String, String> canonical = new TreeMap<>();
+    canonical.put("host", hostHeader(uri));
+    headers.forEach((name, value) -> canonical.put(name.toLowerCase(Locale.ROOT), normalize(value)));
+    added.forEach((name, value) -> canonical.put(name.toLowerCase(Locale.ROOT), normalize(value)));
+    String signedHeaders = String.join(";", canonical.keySet());
+
+    StringBuilder request = new StringBuilder(512)
+        .append(method).append('\n')
+        .append(canonicalPath(uri.getRawPath())).append('\n')
+        .append('\n'); // no query string
+    canonical.forEach((name, value) -> request.append(name).append(':').append(value).append('\n'));
+    request.append('\n').append(signedHeaders).append('\n').append(payloadHash);
+
+    String scope = date + "/" + region + "/" + service + "/aws4_request";
+    String stringToSign = ALGORITHM + "\n" + amzDate + "\n" + scope + "\n"
+        + HEX.formatHex(sha256(request.toString().getBytes(StandardCharsets.UTF_8)));
+    byte[] key = hmac(("AWS4" + credentials.secretAccessKey()).getBytes(StandardCharsets.UTF_8), date);
+    key = hmac(key, region);
+    key = hmac(key, service);
+    key = hmac(key, "aws4_request");
+    String signature = HEX.formatHex(hmac(key, stringToSign));
+    added.put("Authorization", ALGORITHM + " Credential=" + credentials.accessKeyId() + "/" + scope
+        + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature);
+    return added;
+  }
+
+  /** The {@code Host} header the JDK's HTTP client sends for {@code uri} (port only when not the default). */
+  public static String hostHeader(URI uri) {
+    int port = uri.getPort();
+    boolean defaultPort = port == -1 || ("https".equals(uri.getScheme()) && port == 443)
+        || ("http".equals(uri.getScheme()) && port == 80);
+    return defaultPort ? uri.getHost() : uri.getHost() + ":" + port;
+  }
+
+  /** Non-S3 services sign the path URI-encoded once more, segment by segment; an empty path is "/". */
+  static String canonicalPath(String rawPath) {
+    if (rawPath == null || rawPath.isEmpty()) {
+      return "/";
+    }
+    StringBuilder out = new StringBuilder(rawPath.length() + 8);
+    for (byte b : rawPath.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+          || c == '.' || c == '~' || c == '/') {
+        out.append(c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+            .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+      }
+    }
+    return out.toString();
+  }
+
+  /** Trims and collapses runs of spaces, as the canonical header value requires. */
+  private static String normalize(String value) {
+    return value.strip().replaceAll(" +", " ");
+  }
+
+  static byte[] sha256(byte[] data) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(data);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
+  private static byte[] hmac(byte[] key, String data) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK has no HmacSHA256", e);
+    }
+  }
+}
