@@ -1,31 +1,38 @@
 package dev.edgeperimeter.authorizer.keys;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACVerifier;
-import com.nimbusds.jose.util.Base64URL;
+import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.keys.KeyState;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
- * One usable shared key: its id, state, {@code notAfter} and a ready Nimbus {@link MACVerifier}
- * over the decrypted material. The material itself is not exposed.
+ * One usable shared key: its id, state, {@code notAfter} and a ready JCA {@code HmacSHA256}
+ * over the decrypted material (initialised once, cloned per check). The material itself is not
+ * exposed.
  */
 public final class EdgeKey {
-  private static final JWSHeader HS256 = new JWSHeader(JWSAlgorithm.HS256);
+  /** RFC 7518 section 3.2: an HS256 key must be at least as long as the hash output. */
+  public static final int MIN_MATERIAL_BYTES = 32;
 
   private final String kid;
   private final KeyState state;
   private final long notAfter;
-  private final MACVerifier verifier;
+  private final Mac hmac;
 
   EdgeKey(String kid, KeyState state, long notAfter, byte[] material) {
     this.kid = kid;
     this.state = state;
     this.notAfter = notAfter;
+    if (material == null || material.length < MIN_MATERIAL_BYTES) {
+      throw new IllegalArgumentException("key " + kid + " has unusable material: shorter than "
+          + MIN_MATERIAL_BYTES + " bytes");
+    }
     try {
-      this.verifier = new MACVerifier(material);
-    } catch (JOSEException e) {
+      this.hmac = Mac.getInstance("HmacSHA256");
+      this.hmac.init(new SecretKeySpec(material, "HmacSHA256"));
+    } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("key " + kid + " has unusable material: " + e.getMessage());
     }
   }
@@ -34,7 +41,7 @@ public final class EdgeKey {
     this.kid = same.kid;
     this.state = state;
     this.notAfter = notAfter;
-    this.verifier = same.verifier;
+    this.hmac = same.hmac;
   }
 
   /** The same material (no new decryption) under a changed state or {@code notAfter}. */
@@ -66,15 +73,23 @@ public final class EdgeKey {
 
   /**
    * HMAC-SHA256 check of {@code signature} over {@code signingInput} (the ASCII bytes of
-   * {@code header.claims}), compared in constant time by Nimbus. The algorithm was pinned to HS256
-   * by the caller before this point.
+   * {@code header.claims}), compared in constant time. The algorithm was pinned to HS256 and the
+   * signature's base64url checked strictly by the caller before this point.
    */
   public boolean verify(byte[] signingInput, String signatureBase64Url) {
+    byte[] signature;
     try {
-      return verifier.verify(HS256, signingInput, new Base64URL(signatureBase64Url));
-    } catch (JOSEException e) {
+      signature = Base64Url.decode(signatureBase64Url);
+    } catch (IllegalArgumentException e) {
       return false;
     }
+    Mac mac;
+    try {
+      mac = (Mac) hmac.clone(); // the initialised prototype is never updated, so cloning it is thread-safe
+    } catch (CloneNotSupportedException e) {
+      return false;
+    }
+    return MessageDigest.isEqual(mac.doFinal(signingInput), signature);
   }
 
   @Override

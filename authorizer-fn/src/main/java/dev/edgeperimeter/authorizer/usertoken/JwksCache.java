@@ -1,18 +1,8 @@
 package dev.edgeperimeter.authorizer.usertoken;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.KeyOperation;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.edgeperimeter.authorizer.core.Reason;
 import dev.edgeperimeter.authorizer.core.Rejection;
 import java.security.PublicKey;
-import java.security.interfaces.RSAPublicKey;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -173,21 +163,10 @@ public final class JwksCache {
    * @throws IllegalArgumentException when the document is not a JWKS at all
    */
   public static Map<String, JwkKey> parse(String json, Consumer<String> warnings) {
-    Map<String, Object>[] entries;
-    try {
-      Map<String, Object> doc = JSONObjectUtils.parse(json, HttpJwksFetcher.MAX_BYTES);
-      entries = JSONObjectUtils.getJSONObjectArray(doc, "keys");
-    } catch (ParseException | RuntimeException e) {
-      throw new IllegalArgumentException("not a JWKS document: " + e.getMessage());
-    }
-    if (entries == null) {
-      throw new IllegalArgumentException("not a JWKS document: no \"keys\" array");
-    }
     Map<String, JwkKey> keys = new HashMap<>();
     Set<String> duplicates = new HashSet<>();
     int dropped = 0;
-    for (Map<String, Object> entry : entries) {
-      JwkKey key = toKey(entry);
+    for (JwkKey key : JwksDocument.read(json)) {
       if (key == null) {
         dropped++;
         continue;
@@ -204,33 +183,6 @@ public final class JwksCache {
           + (duplicates.isEmpty() ? "" : " and " + duplicates.size() + " duplicated kid(s)"));
     }
     return Map.copyOf(keys);
-  }
-
-  private static JwkKey toKey(Map<String, Object> entry) {
-    try {
-      JWK jwk = JWK.parse(entry);
-      if (jwk.getKeyID() == null || (jwk.getKeyUse() != null && !KeyUse.SIGNATURE.equals(jwk.getKeyUse()))
-          || (jwk.getKeyOperations() != null && !jwk.getKeyOperations().contains(KeyOperation.VERIFY))) {
-        return null;
-      }
-      String alg = jwk.getAlgorithm() == null ? null : jwk.getAlgorithm().getName();
-      if (jwk instanceof RSAKey rsa) {
-        RSAPublicKey pub = rsa.toRSAPublicKey();
-        if (pub.getModulus().bitLength() < MIN_RSA_BITS || (alg != null && !alg.equals("RS256") && !alg.equals("PS256"))) {
-          return null;
-        }
-        return new JwkKey(jwk.getKeyID(), "RSA", pub, alg);
-      }
-      if (jwk instanceof ECKey ec) {
-        if (!Curve.P_256.equals(ec.getCurve()) || (alg != null && !alg.equals("ES256"))) {
-          return null;
-        }
-        return new JwkKey(jwk.getKeyID(), "EC", ec.toECPublicKey(), alg);
-      }
-      return null;
-    } catch (ParseException | JOSEException | RuntimeException e) {
-      return null;
-    }
   }
 
   /** Closes the fetcher's connections (before a snapshot); the cached keys stay. */

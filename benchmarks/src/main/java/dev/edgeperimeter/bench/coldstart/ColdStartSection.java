@@ -191,6 +191,11 @@ public final class ColdStartSection {
     env.put("EDGE_ISSUERS", TokenFixtures.EDGE_ISSUER);
     env.put("OIDC_AUDIENCE", TokenFixtures.AUDIENCE);
     env.put("POWERTOOLS_LOG_LEVEL", "WARN");
+    // profiling knob, e.g. BENCH_COLDSTART_JAVA_OPTIONS='-Xlog:class+load:file=/tmp/cold-classes.txt'
+    String profiling = System.getenv("BENCH_COLDSTART_JAVA_OPTIONS");
+    if (profiling != null && !profiling.isBlank()) {
+      env.merge("JAVA_TOOL_OPTIONS", profiling, (fromTemplate, extra) -> fromTemplate + " " + extra);
+    }
     return env;
   }
 
