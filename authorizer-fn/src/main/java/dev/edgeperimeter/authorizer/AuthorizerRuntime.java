@@ -23,6 +23,7 @@ import dev.edgeperimeter.shared.aws.AwsEnvironment;
 import dev.edgeperimeter.shared.aws.direct.AwsJsonClient;
 import dev.edgeperimeter.shared.aws.direct.CredentialsSource;
 import dev.edgeperimeter.shared.config.Env;
+import dev.edgeperimeter.shared.keys.KeyRecord;
 import dev.edgeperimeter.shared.keys.KeySetSource;
 import dev.edgeperimeter.shared.keys.KeyStoreOverHttp;
 import dev.edgeperimeter.shared.keys.KmsDecryptOverHttp;
@@ -44,6 +45,10 @@ import java.util.function.Supplier;
  * caches, the verification core, telemetry and SnapStart priming. The three handlers share one
  * instance ({@link #shared()}, built from the environment at class init) and differ only in the
  * event shape they read and the answer they write.
+ *
+ * <p>Code that runs during a cold start uses anonymous classes rather than lambdas or method
+ * references: a JVM spins each lambda's class at its first use (about 0.3 ms apiece, dozens on this
+ * path), which {@code ./bench}'s cold-start row measured.
  */
 public final class AuthorizerRuntime {
   /** How long a fetched JWKS is used before the next lookup refreshes it. */
@@ -79,13 +84,16 @@ public final class AuthorizerRuntime {
     static final AuthorizerRuntime INSTANCE = fromEnvironment();
 
     private static AuthorizerRuntime fromEnvironment() {
+      Thread preload = ColdStartPreload.start();
       Env env = Env.system();
       AuthorizerConfig config = AuthorizerConfig.fromEnv(env);
       AwsEnvironment aws = AwsEnvironment.fromEnvironment(env); // validated here, at init
       AuthorizerRuntime runtime = create(config, aws, CredentialsSource.lambdaChain(env), AwsJsonClient.Options.DEFAULT,
-          Clock.systemUTC(), Telemetry.stdout(), null);
+          Clock.systemUTC(), Telemetry.stdout(), null, true);
+      List<Thread> warming = new ArrayList<>(runtime.warmUp);
+      warming.add(preload);
+      runtime.warmUp = List.copyOf(warming);
       runtime.priming.register();
-      runtime.startWarmUp();
       return runtime;
     }
   }
@@ -98,56 +106,89 @@ public final class AuthorizerRuntime {
    */
   public static AuthorizerRuntime create(AuthorizerConfig config, AwsEnvironment aws, CredentialsSource credentials,
       AwsJsonClient.Options options, Clock clock, Consumer<String> sink, JwksFetcher jwksFetcher) {
+    return create(config, aws, credentials, options, clock, sink, jwksFetcher, false);
+  }
+
+  private static AuthorizerRuntime create(AuthorizerConfig config, AwsEnvironment aws, CredentialsSource credentials,
+      AwsJsonClient.Options options, Clock clock, Consumer<String> sink, JwksFetcher jwksFetcher, boolean warmUp) {
     KeyStoreOverHttp store = new KeyStoreOverHttp(
         new AwsJsonClient(AwsJsonClient.Service.DYNAMODB, aws, credentials, options), config.keyTableName());
     KmsDecryptOverHttp kms = new KmsDecryptOverHttp(
         new AwsJsonClient(AwsJsonClient.Service.KMS, aws, credentials, options), config.kmsKeyId().orElse(null));
-    return create(config, store, kms, credentials, clock, sink, jwksFetcher);
+    return create(config, store, kms, credentials, clock, sink, jwksFetcher, warmUp);
   }
 
   /** Builds a runtime on any key source and decrypter (tests read the table with the SDK this way). */
   public static AuthorizerRuntime create(AuthorizerConfig config, KeySetSource keyRows, MaterialDecrypter decrypter,
       Clock clock, Consumer<String> sink, JwksFetcher jwksFetcher) {
-    return create(config, keyRows, decrypter, null, clock, sink, jwksFetcher);
+    return create(config, keyRows, decrypter, null, clock, sink, jwksFetcher, false);
   }
 
   private static AuthorizerRuntime create(AuthorizerConfig config, KeySetSource keyRows, MaterialDecrypter decrypter,
-      CredentialsSource credentials, Clock clock, Consumer<String> sink, JwksFetcher jwksFetcher) {
+      CredentialsSource credentials, Clock clock, Consumer<String> sink, JwksFetcher jwksFetcher, boolean warmUp) {
     Telemetry telemetry = new Telemetry(config.serviceName(), config.metricsNamespace(),
         Telemetry.level(config.logLevel()), sink, clock);
     String keySet = config.keySet();
-    EdgeKeyCache keys = new EdgeKeyCache(keySet, () -> keyRows.load(keySet), decrypter::decrypt, clock,
-        config.keyCacheTtl(), config.maxStaleness(), telemetry::warn);
-    EdgeAssertionVerifier assertions = new EdgeAssertionVerifier(config.edgeIssuers(), config.edgeAudience(),
-        config.clockSkew(), config.maxAssertionLifetime(), keys, clock);
+    Consumer<String> warnings = new Consumer<>() {
+      @Override
+      public void accept(String message) {
+        telemetry.warn(message);
+      }
+    };
+    EdgeKeyCache keys = new EdgeKeyCache(keySet, new Supplier<>() {
+      @Override
+      public List<KeyRecord> get() {
+        return keyRows.load(keySet);
+      }
+    }, new EdgeKeyCache.Decryptor() {
+      @Override
+      public byte[] decrypt(String set, String kid, byte[] ciphertext) {
+        return decrypter.decrypt(set, kid, ciphertext);
+      }
+    }, clock, config.keyCacheTtl(), config.maxStaleness(), warnings);
     JwksCache jwks = null;
-    UserTokenVerifier users = null;
     if (config.mode() == AuthMode.EDGE_JWT) {
       JwksFetcher fetcher = jwksFetcher != null ? jwksFetcher
           : new HttpJwksFetcher(config.oidcIssuer().orElseThrow(), config.oidcJwksUrl());
-      jwks = new JwksCache(fetcher, clock, JWKS_REFRESH_AFTER, config.maxStaleness(), telemetry::warn);
-      users = new UserTokenVerifier(config.oidcIssuer().orElseThrow(), config.oidcAudiences(), config.tokenUse(),
-          config.requiredClaims(), config.clockSkew(), config.tokenCacheTtl(), jwks, clock);
+      jwks = new JwksCache(fetcher, clock, JWKS_REFRESH_AFTER, config.maxStaleness(), warnings);
     }
+    List<Thread> warming = warmUp ? startWarmUp(keys, jwks) : List.of();
+    EdgeAssertionVerifier assertions = new EdgeAssertionVerifier(config.edgeIssuers(), config.edgeAudience(),
+        config.clockSkew(), config.maxAssertionLifetime(), keys, clock);
+    UserTokenVerifier users = jwks == null ? null
+        : new UserTokenVerifier(config.oidcIssuer().orElseThrow(), config.oidcAudiences(), config.tokenUse(),
+            config.requiredClaims(), config.clockSkew(), config.tokenCacheTtl(), jwks, clock);
     AuthorizerCore core = new AuthorizerCore(config.mode(), assertions, users, config.routeScopes());
-    return new AuthorizerRuntime(config, core, telemetry, keys, jwks, credentials);
+    AuthorizerRuntime runtime = new AuthorizerRuntime(config, core, telemetry, keys, jwks, credentials);
+    runtime.warmUp = warming;
+    return runtime;
   }
 
   /**
-   * Cold start: starts loading what the first request needs on short-lived background threads, so
-   * that the network round trips and the class loading behind them overlap with each other, with the
-   * rest of init and with the first event's parsing - the key set (DynamoDB query, then KMS decrypt)
-   * and the JWKS. The first request waits for these
-   * loads through the caches' single flight instead of starting its own; a failed load is reported
-   * and simply retried by that request. Called once, from the environment-built runtime.
+   * Cold start: starts loading what the first request needs on short-lived background threads as
+   * soon as the caches exist, so that the network round trips and the class loading behind them
+   * overlap with each other, with the rest of init and with the first event's parsing - the key
+   * set (DynamoDB query, then KMS decrypt) and the JWKS. The first request waits for these loads
+   * through the caches' single flight instead of starting its own; a failed load is reported and
+   * simply retried by that request. Only the environment-built runtime warms up.
    */
-  void startWarmUp() {
+  private static List<Thread> startWarmUp(EdgeKeyCache keys, JwksCache jwks) {
     List<Thread> threads = new ArrayList<>(2);
-    threads.add(background("authorizer-warm-up-keys", keys::prefetch));
+    threads.add(background("authorizer-warm-up-keys", new Runnable() {
+      @Override
+      public void run() {
+        keys.prefetch();
+      }
+    }));
     if (jwks != null) {
-      threads.add(background("authorizer-warm-up-jwks", jwks::prefetch));
+      threads.add(background("authorizer-warm-up-jwks", new Runnable() {
+        @Override
+        public void run() {
+          jwks.prefetch();
+        }
+      }));
     }
-    warmUp = List.copyOf(threads);
+    return List.copyOf(threads);
   }
 
   /**
@@ -172,14 +213,20 @@ public final class AuthorizerRuntime {
     return true;
   }
 
-  private static Thread background(String name, Supplier<?> task) {
-    return Thread.ofPlatform().name(name).daemon().start(() -> {
-      try {
-        task.get();
-      } catch (RuntimeException | LinkageError ignored) {
-        // the caches report their own failures; the first request retries
+  private static Thread background(String name, Runnable task) {
+    Thread thread = new Thread(new Runnable() {
+      @Override
+      public void run() {
+        try {
+          task.run();
+        } catch (RuntimeException | LinkageError ignored) {
+          // the caches report their own failures; the first request retries
+        }
       }
-    });
+    }, name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
   }
 
   public AuthorizerConfig config() {
@@ -231,12 +278,19 @@ public final class AuthorizerRuntime {
       decision = Decision.unauthorized(r.reason());
     } catch (IOException | RuntimeException | StackOverflowError e) {
       decision = Decision.unauthorized(Reason.INTERNAL_ERROR);
-      safeLog(() -> telemetry.log(Telemetry.Level.ERROR, "authorizer failed on an event", invocation(context),
-          Map.of("error", e.getClass().getName())));
+      try {
+        telemetry.log(Telemetry.Level.ERROR, "authorizer failed on an event", invocation(context),
+            Map.of("error", e.getClass().getName()));
+      } catch (RuntimeException ignored) {
+        // telemetry must never change an answer
+      }
     }
     long micros = (System.nanoTime() - start) / 1000;
-    Decision logged = decision;
-    safeLog(() -> telemetry.decision(invocation(context), type.name(), logged, micros));
+    try {
+      telemetry.decision(invocation(context), type.name(), decision, micros);
+    } catch (RuntimeException ignored) {
+      // telemetry must never change an answer
+    }
     if (decision.outcome() == Decision.Outcome.UNAUTHORIZED && policyResponse) {
       throw new RuntimeException("Unauthorized");
     }
@@ -254,13 +308,5 @@ public final class AuthorizerRuntime {
     }
     return new Telemetry.Invocation(context.getAwsRequestId(), cold, context.getFunctionName(),
         context.getFunctionVersion(), context.getInvokedFunctionArn(), context.getMemoryLimitInMB());
-  }
-
-  private static void safeLog(Runnable r) {
-    try {
-      r.run();
-    } catch (RuntimeException ignored) {
-      // telemetry must never change an answer
-    }
   }
 }

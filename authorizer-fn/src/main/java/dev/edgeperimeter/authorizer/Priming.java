@@ -12,6 +12,7 @@ import dev.edgeperimeter.authorizer.keys.EdgeKey;
 import dev.edgeperimeter.authorizer.keys.EdgeKeyResolver;
 import dev.edgeperimeter.authorizer.telemetry.Telemetry;
 import dev.edgeperimeter.shared.crypto.Base64Url;
+import dev.edgeperimeter.shared.crypto.HmacSha256;
 import dev.edgeperimeter.shared.keys.KeyState;
 import dev.edgeperimeter.shared.snapstart.PrimingSteps;
 import java.io.OutputStream;
@@ -33,8 +34,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Set;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.crac.Context;
 import org.crac.Resource;
 
@@ -48,18 +47,22 @@ import org.crac.Resource;
  *
  * <p>Nothing that must differ per restored instance is captured: the synthetic key is a constant
  * (no randomness is drawn), the cold-start warm-up threads have finished, the JWKS fetcher keeps
- * no connection open (the SDK's URL-connection client retries a stale pooled connection),
- * credentials are resolved per request, and cached keys and JWKS age by the wall clock, so after
- * a late restore they are refreshed on the first request.
+ * no connection open (the direct AWS calls' kept-alive connections idle out of the JDK's cache
+ * after 5 s), container credentials fetched before the snapshot are forgotten after the restore,
+ * and cached keys and JWKS age by the wall clock, so after a late restore they are refreshed on
+ * the first request.
  */
 public final class Priming extends PrimingSteps {
-  /** The synthetic (non-secret, constant) material used to exercise the HMAC path. */
-  private static final byte[] SYNTHETIC_KEY = sha256("edge-perimeter/snapstart-priming");
-  /** Longest wait for the cold-start warm-up before priming (the SDK's own call timeout is 10 s). */
+  /** Longest wait for the cold-start warm-up before priming (an AWS call's own deadline is 10 s). */
   private static final Duration WARM_UP_WAIT = Duration.ofSeconds(15);
   private static final String ARN = "arn:aws:execute-api:us-east-1:000000000000:priming/prod/GET/priming/1";
 
   private final AuthorizerRuntime runtime;
+
+  /** The synthetic (non-secret, constant) material used to exercise the HMAC path, built when priming runs. */
+  private static final class Synthetic {
+    static final byte[] KEY = sha256("edge-perimeter/snapstart-priming");
+  }
 
   /**
    * The steps, in order: {@code edge-assertion}, {@code events}, {@code responses},
@@ -68,6 +71,11 @@ public final class Priming extends PrimingSteps {
    */
   Priming(AuthorizerRuntime runtime) {
     this.runtime = runtime;
+  }
+
+  /** Defined on the first priming run, not at construction: a cold start without a snapshot never needs them. */
+  @Override
+  protected void defineSteps() {
     step("edge-assertion", this::primeAssertion);
     step("events", this::primeEvents);
     step("responses", this::primeResponses);
@@ -98,7 +106,7 @@ public final class Priming extends PrimingSteps {
 
   private AuthorizerCore syntheticCore() {
     long now = Instant.now().getEpochSecond();
-    EdgeKey key = EdgeKey.of("priming", KeyState.CURRENT, Long.MAX_VALUE, SYNTHETIC_KEY);
+    EdgeKey key = EdgeKey.of("priming", KeyState.CURRENT, Long.MAX_VALUE, Synthetic.KEY);
     EdgeKeyResolver resolver = (kid, at) -> new EdgeKeyResolver.Match(key, false);
     EdgeAssertionVerifier verifier = new EdgeAssertionVerifier(Set.of("priming"), "priming", Duration.ofSeconds(30),
         Duration.ofSeconds(300), resolver, Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC));
@@ -111,10 +119,8 @@ public final class Priming extends PrimingSteps {
     String claims = Base64Url.encode(("{\"iss\":\"priming\",\"aud\":\"priming\",\"iat\":" + now + ",\"exp\":" + (now + 60)
         + ",\"jti\":\"priming\",\"htm\":\"GET\",\"htu\":\"/priming/1\",\"sub\":\"priming\",\"scope\":\"priming\","
         + "\"epc\":[\"jwt\"]}").getBytes(StandardCharsets.UTF_8));
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(SYNTHETIC_KEY, "HmacSHA256"));
     String input = header + "." + claims;
-    return input + "." + Base64Url.encode(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+    return input + "." + Base64Url.encode(HmacSha256.mac(Synthetic.KEY, input.getBytes(StandardCharsets.US_ASCII)));
   }
 
   private boolean primeAssertion() throws Exception {

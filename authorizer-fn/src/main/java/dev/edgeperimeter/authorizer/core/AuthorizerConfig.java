@@ -110,7 +110,9 @@ public record AuthorizerConfig(
     Duration keyTtl = env.seconds("KEY_CACHE_TTL_SECONDS", Duration.ofSeconds(60), 1, 3600);
     Duration staleness = env.seconds("MAX_STALENESS_SECONDS", Duration.ofSeconds(900), 0, 86_400);
     Optional<String> oidcIssuer = env.optional("OIDC_ISSUER");
-    oidcIssuer.ifPresent(value -> env.uri("OIDC_ISSUER", value));
+    if (oidcIssuer.isPresent()) {
+      env.uri("OIDC_ISSUER", oidcIssuer.get()); // validated: an issuer is an https URL
+    }
     Set<String> oidcAudiences = new LinkedHashSet<>(env.list("OIDC_AUDIENCE", List.of()));
     Optional<URI> jwksUrl = env.optionalUri("OIDC_JWKS_URL");
     TokenUse tokenUse = TokenUse.valueOf(env.oneOf("OIDC_TOKEN_USE", "any", Set.of("access", "id", "any"))

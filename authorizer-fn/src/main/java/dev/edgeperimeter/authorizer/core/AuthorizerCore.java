@@ -23,13 +23,16 @@ import java.util.Set;
  * API Gateway's answer; benchmarks and tests call it directly.
  */
 public final class AuthorizerCore {
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+  private static final ThreadLocal<MessageDigest> SHA256 = new ThreadLocal<>() {
+    @Override
+    protected MessageDigest initialValue() {
+      try {
+        return MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
     }
-  });
+  };
 
   private final AuthMode mode;
   private final EdgeAssertionVerifier assertions;

@@ -1,16 +1,12 @@
 package dev.edgeperimeter.authorizer.keys;
 
 import dev.edgeperimeter.shared.crypto.Base64Url;
+import dev.edgeperimeter.shared.crypto.HmacSha256;
 import dev.edgeperimeter.shared.keys.KeyState;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * One usable shared key: its id, state, {@code notAfter} and a ready JCA {@code HmacSHA256}
- * over the decrypted material (initialised once, cloned per check). The material itself is not
- * exposed.
+ * One usable shared key: its id, state, {@code notAfter} and a ready {@link HmacSha256} over the
+ * decrypted material (pads hashed once). The material itself is not exposed.
  */
 public final class EdgeKey {
   /** RFC 7518 section 3.2: an HS256 key must be at least as long as the hash output. */
@@ -19,7 +15,7 @@ public final class EdgeKey {
   private final String kid;
   private final KeyState state;
   private final long notAfter;
-  private final Mac hmac;
+  private final HmacSha256 hmac;
 
   EdgeKey(String kid, KeyState state, long notAfter, byte[] material) {
     this.kid = kid;
@@ -29,12 +25,7 @@ public final class EdgeKey {
       throw new IllegalArgumentException("key " + kid + " has unusable material: shorter than "
           + MIN_MATERIAL_BYTES + " bytes");
     }
-    try {
-      this.hmac = Mac.getInstance("HmacSHA256");
-      this.hmac.init(new SecretKeySpec(material, "HmacSHA256"));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("key " + kid + " has unusable material: " + e.getMessage());
-    }
+    this.hmac = new HmacSha256(material);
   }
 
   private EdgeKey(EdgeKey same, KeyState state, long notAfter) {
@@ -83,13 +74,7 @@ public final class EdgeKey {
     } catch (IllegalArgumentException e) {
       return false;
     }
-    Mac mac;
-    try {
-      mac = (Mac) hmac.clone(); // the initialised prototype is never updated, so cloning it is thread-safe
-    } catch (CloneNotSupportedException e) {
-      return false;
-    }
-    return MessageDigest.isEqual(mac.doFinal(signingInput), signature);
+    return hmac.verify(signingInput, signature);
   }
 
   @Override

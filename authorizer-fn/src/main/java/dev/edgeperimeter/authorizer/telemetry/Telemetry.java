@@ -7,9 +7,8 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -42,8 +41,6 @@ public final class Telemetry {
     public static final Invocation NONE = new Invocation(null, false, null, null, null, 0);
   }
 
-  private static final DateTimeFormatter TIMESTAMP =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private final String service;
   private final String namespace;
@@ -154,12 +151,37 @@ public final class Telemetry {
     log(Level.WARN, message, Invocation.NONE, Map.of());
   }
 
+  /**
+   * {@code yyyy-MM-ddTHH:mm:ss.SSSZ} in UTC, as Powertools writes it (without a
+   * {@code DateTimeFormatter}, whose pattern machinery a cold start would otherwise load).
+   */
+  static String timestamp(long epochMillis) {
+    LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000L),
+        (int) Math.floorMod(epochMillis, 1000L) * 1_000_000, ZoneOffset.UTC);
+    StringBuilder b = new StringBuilder(24);
+    pad(b, t.getYear(), 4).append('-');
+    pad(b, t.getMonthValue(), 2).append('-');
+    pad(b, t.getDayOfMonth(), 2).append('T');
+    pad(b, t.getHour(), 2).append(':');
+    pad(b, t.getMinute(), 2).append(':');
+    pad(b, t.getSecond(), 2).append('.');
+    return pad(b, t.getNano() / 1_000_000, 3).append('Z').toString();
+  }
+
+  private static StringBuilder pad(StringBuilder b, int value, int width) {
+    String digits = Integer.toString(value);
+    for (int i = digits.length(); i < width; i++) {
+      b.append('0');
+    }
+    return b.append(digits);
+  }
+
   public boolean enabled(Level level) {
     return level.ordinal() >= minLevel.ordinal();
   }
 
   private void header(JsonGenerator g, long now, Level level, String message, Invocation inv) throws IOException {
-    g.writeStringField("timestamp", TIMESTAMP.format(Instant.ofEpochMilli(now)));
+    g.writeStringField("timestamp", timestamp(now));
     g.writeStringField("level", level.name());
     g.writeStringField("message", message);
     g.writeStringField("service", service);

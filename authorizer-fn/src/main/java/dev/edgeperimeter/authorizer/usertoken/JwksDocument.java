@@ -41,7 +41,6 @@ import java.util.Map;
  */
 final class JwksDocument {
   private static final String[] STRING_MEMBERS = {"kty", "kid", "use", "alg", "n", "e", "crv", "x", "y"};
-  private static final ECParameterSpec P256 = p256();
 
   private JwksDocument() {
   }
@@ -178,10 +177,10 @@ final class JwksDocument {
           return null;
         }
         ECPoint point = new ECPoint(new BigInteger(1, x), new BigInteger(1, y));
-        if (!onCurve(point, P256.getCurve())) {
+        if (!onCurve(point, P256.SPEC.getCurve())) {
           return null;
         }
-        PublicKey key = KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, P256));
+        PublicKey key = KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, P256.SPEC));
         return new JwkKey(kid, "EC", key, alg);
       }
       return null;
@@ -209,6 +208,11 @@ final class JwksDocument {
     BigInteger left = y.multiply(y).mod(p);
     BigInteger right = x.multiply(x).multiply(x).add(curve.getA().multiply(x)).add(curve.getB()).mod(p);
     return left.equals(right);
+  }
+
+  /** The P-256 domain parameters, loaded when the first EC key is read (an RSA-only issuer never loads them). */
+  private static final class P256 {
+    static final ECParameterSpec SPEC = p256();
   }
 
   private static ECParameterSpec p256() {

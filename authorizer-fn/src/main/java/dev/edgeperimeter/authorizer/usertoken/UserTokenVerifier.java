@@ -46,18 +46,33 @@ public final class UserTokenVerifier {
   public static final int MAX_CACHED_TOKENS = 10_000;
 
   private static final PSSParameterSpec PS256 = new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
-  private static final ThreadLocal<Signature> RS256_SIG = ThreadLocal.withInitial(() -> signature("SHA256withRSA"));
-  private static final ThreadLocal<Signature> ES256_SIG =
-      ThreadLocal.withInitial(() -> signature("SHA256withECDSAinP1363Format"));
-  private static final ThreadLocal<Signature> PS256_SIG = ThreadLocal.withInitial(() -> {
-    Signature s = signature("RSASSA-PSS");
-    try {
-      s.setParameter(PS256);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
+  private static final ThreadLocal<Signature> RS256_SIG = new PerThreadSignature("SHA256withRSA", null);
+  private static final ThreadLocal<Signature> ES256_SIG = new PerThreadSignature("SHA256withECDSAinP1363Format", null);
+  private static final ThreadLocal<Signature> PS256_SIG = new PerThreadSignature("RSASSA-PSS", PS256);
+
+  /** One JCA {@link Signature} per thread (a named class rather than a lambda: nothing to spin in a cold start). */
+  private static final class PerThreadSignature extends ThreadLocal<Signature> {
+    private final String algorithm;
+    private final PSSParameterSpec parameters;
+
+    PerThreadSignature(String algorithm, PSSParameterSpec parameters) {
+      this.algorithm = algorithm;
+      this.parameters = parameters;
     }
-    return s;
-  });
+
+    @Override
+    protected Signature initialValue() {
+      Signature s = signature(algorithm);
+      if (parameters != null) {
+        try {
+          s.setParameter(parameters);
+        } catch (GeneralSecurityException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return s;
+    }
+  }
 
   private final String issuer;
   private final Set<String> audiences;

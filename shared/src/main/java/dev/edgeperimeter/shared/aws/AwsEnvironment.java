@@ -21,17 +21,21 @@ public record AwsEnvironment(String region, Optional<URI> endpointOverride) {
   }
 
   public static AwsEnvironment fromEnvironment(Env env) {
-    String region = env.optional("AWS_REGION").or(() -> env.optional("AWS_DEFAULT_REGION")).orElse(null);
+    String region = env.optional("AWS_REGION").orElse(env.optional("AWS_DEFAULT_REGION").orElse(null));
     if (region == null) {
       throw env.invalid("AWS_REGION", "is not set (Lambda sets it; set it for local runs, e.g. us-east-1)");
     }
     if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d{1,2}")) {
       throw env.invalid("AWS_REGION", "is not a region name like us-east-1: '" + region + "'");
     }
-    Optional<URI> endpoint = env.optional("LOCAL_AWS_ENDPOINT_URL")
-        .map(value -> env.uri("LOCAL_AWS_ENDPOINT_URL", value))
-        .or(() -> env.optional("AWS_ENDPOINT_URL").map(value -> env.uri("AWS_ENDPOINT_URL", value)))
-        .or(() -> Optional.ofNullable(System.getProperty("aws.endpointUrl")).map(value -> env.uri("aws.endpointUrl", value)));
+    Optional<URI> endpoint = env.optionalUri("LOCAL_AWS_ENDPOINT_URL");
+    if (endpoint.isEmpty()) {
+      endpoint = env.optionalUri("AWS_ENDPOINT_URL");
+    }
+    String property = System.getProperty("aws.endpointUrl");
+    if (endpoint.isEmpty() && property != null && !property.isBlank()) {
+      endpoint = Optional.of(env.uri("aws.endpointUrl", property.trim()));
+    }
     return new AwsEnvironment(region, endpoint);
   }
 }

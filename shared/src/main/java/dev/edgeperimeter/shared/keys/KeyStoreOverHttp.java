@@ -1,19 +1,19 @@
 package dev.edgeperimeter.shared.keys;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.edgeperimeter.shared.aws.direct.AwsCallException;
 import dev.edgeperimeter.shared.aws.direct.AwsJsonClient;
 import dev.edgeperimeter.shared.json.JsonLimits;
-import java.io.ByteArrayOutputStream;
+import dev.edgeperimeter.shared.json.JsonText;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads a key set from the DynamoDB key table with a direct, signed {@code Query} (the same query
@@ -48,7 +48,10 @@ public final class KeyStoreOverHttp implements KeySetSource {
     do {
       Page page = parse(dynamo.call("Query", queryBody(tableName, keySet, start)));
       for (Map<String, Attribute> item : page.items()) {
-        KeyTableLayout.fromItem(keySet, view(item)).ifPresent(keys::add);
+        Optional<KeyRecord> key = KeyTableLayout.fromItem(keySet, view(item));
+        if (key.isPresent()) {
+          keys.add(key.get());
+        }
       }
       start = page.lastEvaluatedKey().isEmpty() ? null : page.lastEvaluatedKey();
       if (++pages >= MAX_PAGES && start != null) {
@@ -60,38 +63,33 @@ public final class KeyStoreOverHttp implements KeySetSource {
   }
 
   static byte[] queryBody(String tableName, String keySet, Map<String, Attribute> exclusiveStartKey) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(384);
-    try (JsonGenerator g = JsonLimits.FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("TableName", tableName);
-      g.writeStringField("KeyConditionExpression", "#pk = :pk AND begins_with(#sk, :prefix)");
-      g.writeObjectFieldStart("ExpressionAttributeNames");
-      g.writeStringField("#pk", KeyTableLayout.PK);
-      g.writeStringField("#sk", KeyTableLayout.SK);
-      g.writeEndObject();
-      g.writeObjectFieldStart("ExpressionAttributeValues");
-      writeAttribute(g, ":pk", new Attribute("S", KeyTableLayout.partitionKey(keySet)));
-      writeAttribute(g, ":prefix", new Attribute("S", KeyTableLayout.SORT_KEY_PREFIX));
-      g.writeEndObject();
-      g.writeBooleanField("ConsistentRead", true);
-      if (exclusiveStartKey != null) {
-        g.writeObjectFieldStart("ExclusiveStartKey");
-        for (Map.Entry<String, Attribute> e : exclusiveStartKey.entrySet()) {
-          writeAttribute(g, e.getKey(), e.getValue());
+    StringBuilder b = new StringBuilder(320);
+    b.append("{\"TableName\":");
+    JsonText.quote(b, tableName);
+    b.append(",\"KeyConditionExpression\":\"#pk = :pk AND begins_with(#sk, :prefix)\"")
+        .append(",\"ExpressionAttributeNames\":{\"#pk\":");
+    JsonText.quote(b, KeyTableLayout.PK).append(",\"#sk\":");
+    JsonText.quote(b, KeyTableLayout.SK).append("},\"ExpressionAttributeValues\":{");
+    attribute(b, ":pk", new Attribute("S", KeyTableLayout.partitionKey(keySet))).append(',');
+    attribute(b, ":prefix", new Attribute("S", KeyTableLayout.SORT_KEY_PREFIX)).append("},\"ConsistentRead\":true");
+    if (exclusiveStartKey != null) {
+      b.append(",\"ExclusiveStartKey\":{");
+      boolean first = true;
+      for (Map.Entry<String, Attribute> e : exclusiveStartKey.entrySet()) {
+        if (!first) {
+          b.append(',');
         }
-        g.writeEndObject();
+        first = false;
+        attribute(b, e.getKey(), e.getValue());
       }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      b.append('}');
     }
-    return out.toByteArray();
+    return b.append('}').toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  private static void writeAttribute(JsonGenerator g, String name, Attribute value) throws IOException {
-    g.writeObjectFieldStart(name);
-    g.writeStringField(value.type(), value.text());
-    g.writeEndObject();
+  private static StringBuilder attribute(StringBuilder b, String name, Attribute value) {
+    JsonText.quote(b, name).append(":{");
+    return JsonText.quote(JsonText.quote(b, value.type()).append(':'), value.text()).append('}');
   }
 
   static Page parse(byte[] response) {

@@ -1,16 +1,16 @@
 package dev.edgeperimeter.shared.keys;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.edgeperimeter.shared.aws.direct.AwsCallException;
 import dev.edgeperimeter.shared.aws.direct.AwsJsonClient;
 import dev.edgeperimeter.shared.json.JsonLimits;
-import java.io.ByteArrayOutputStream;
+import dev.edgeperimeter.shared.json.JsonText;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Decrypts key material with a direct, signed KMS {@code Decrypt} under the contract's encryption
@@ -48,22 +48,21 @@ public final class KmsDecryptOverHttp implements MaterialDecrypter {
   }
 
   static byte[] requestBody(byte[] ciphertext, Map<String, String> context, String keyId) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + ciphertext.length * 2);
-    try (JsonGenerator g = JsonLimits.FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("CiphertextBlob", Base64.getEncoder().encodeToString(ciphertext));
-      g.writeObjectFieldStart("EncryptionContext");
-      for (Map.Entry<String, String> e : context.entrySet()) {
-        g.writeStringField(e.getKey(), e.getValue());
+    StringBuilder b = new StringBuilder(160 + ciphertext.length * 2);
+    b.append("{\"CiphertextBlob\":");
+    JsonText.quote(b, Base64.getEncoder().encodeToString(ciphertext)).append(",\"EncryptionContext\":{");
+    boolean first = true;
+    for (Map.Entry<String, String> e : new TreeMap<>(context).entrySet()) {
+      if (!first) {
+        b.append(',');
       }
-      g.writeEndObject();
-      if (keyId != null) {
-        g.writeStringField("KeyId", keyId);
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      first = false;
+      JsonText.quote(JsonText.quote(b, e.getKey()).append(':'), e.getValue());
     }
-    return out.toByteArray();
+    b.append('}');
+    if (keyId != null) {
+      JsonText.quote(b.append(",\"KeyId\":"), keyId);
+    }
+    return b.append('}').toString().getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -28,6 +28,23 @@ public abstract class PrimingSteps implements Resource {
   private final Map<String, Step> steps = new LinkedHashMap<>();
   private volatile List<String> lastRun = List.of();
 
+  /**
+   * Adds the steps a subclass defines lazily, called once before the first {@link #prime()}: a
+   * subclass that would rather not build its steps during a cold start (only a snapshot needs
+   * them) adds them here instead of in its constructor.
+   */
+  protected void defineSteps() {
+  }
+
+  private boolean defined;
+
+  private synchronized void ensureDefined() {
+    if (!defined) {
+      defined = true;
+      defineSteps();
+    }
+  }
+
   /** Adds the step {@code name}, run after the steps added before it. */
   protected final void step(String name, Step step) {
     if (steps.putIfAbsent(name, step) != null) {
@@ -46,6 +63,7 @@ public abstract class PrimingSteps implements Resource {
    * @return the names of the steps that completed, in the order they were added
    */
   public final List<String> prime() {
+    ensureDefined();
     List<String> done = new ArrayList<>();
     steps.forEach((name, step) -> {
       try {

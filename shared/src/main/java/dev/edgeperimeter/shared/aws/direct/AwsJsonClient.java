@@ -41,7 +41,7 @@ public final class AwsJsonClient {
   public record Options(Duration connectTimeout, Duration readTimeout, Duration callTimeout, int maxAttempts,
       Duration baseBackoff, Consumer<String> onCall) {
     public static final Options DEFAULT = new Options(Duration.ofSeconds(2), Duration.ofSeconds(5),
-        Duration.ofSeconds(10), 3, Duration.ofMillis(25), op -> { });
+        Duration.ofSeconds(10), 3, Duration.ofMillis(25), NoObserver.INSTANCE);
 
     public Options withMaxAttempts(int attempts) {
       return new Options(connectTimeout, readTimeout, callTimeout, attempts, baseBackoff, onCall);
@@ -49,6 +49,15 @@ public final class AwsJsonClient {
 
     public Options withObserver(Consumer<String> observer) {
       return new Options(connectTimeout, readTimeout, callTimeout, maxAttempts, baseBackoff, observer);
+    }
+  }
+
+  /** The default observer: ignores every call. */
+  private static final class NoObserver implements Consumer<String> {
+    static final NoObserver INSTANCE = new NoObserver();
+
+    @Override
+    public void accept(String operation) {
     }
   }
 
@@ -75,7 +84,8 @@ public final class AwsJsonClient {
   AwsJsonClient(Service service, AwsEnvironment where, CredentialsSource credentials, Options options, Clock clock) {
     this.service = service;
     this.region = where.region();
-    this.endpoint = where.endpointOverride().orElseGet(() -> defaultEndpoint(service, where.region()));
+    this.endpoint = where.endpointOverride().isPresent() ? where.endpointOverride().get()
+        : defaultEndpoint(service, where.region());
     this.credentials = credentials;
     this.options = options;
     this.clock = clock;
@@ -139,8 +149,12 @@ public final class AwsJsonClient {
       c.setUseCaches(false);
       c.setDoOutput(true);
       c.setFixedLengthStreamingMode(body.length);
-      headers.forEach(c::setRequestProperty);
-      signed.forEach(c::setRequestProperty);
+      for (Map.Entry<String, String> h : headers.entrySet()) {
+        c.setRequestProperty(h.getKey(), h.getValue());
+      }
+      for (Map.Entry<String, String> h : signed.entrySet()) {
+        c.setRequestProperty(h.getKey(), h.getValue());
+      }
       c.setRequestProperty("User-Agent", USER_AGENT);
       c.setRequestProperty("Accept-Encoding", "identity");
       try (OutputStream out = c.getOutputStream()) {

@@ -1,19 +1,18 @@
 package dev.edgeperimeter.shared.aws.direct;
 
+import dev.edgeperimeter.shared.crypto.HmacSha256;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AWS Signature Version 4 for one request with a body in memory (header-based, signed payload):
@@ -23,8 +22,6 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class SigV4 {
   public static final String ALGORITHM = "AWS4-HMAC-SHA256";
-  private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
-      .withZone(ZoneOffset.UTC);
   private static final HexFormat HEX = HexFormat.of();
 
   private SigV4() {
@@ -39,25 +36,33 @@ public final class SigV4 {
    */
   public static Map<String, String> sign(String method, URI uri, Map<String, String> headers, byte[] payload,
       String region, String service, SigningCredentials credentials, Instant now) {
-    String amzDate = AMZ_DATE.format(now);
+    String amzDate = amzDate(now);
     String date = amzDate.substring(0, 8);
     String payloadHash = HEX.formatHex(sha256(payload));
     Map<String, String> added = new LinkedHashMap<>();
     added.put("X-Amz-Content-Sha256", payloadHash); // optional outside S3; sent and signed, as the SDK does
     added.put("X-Amz-Date", amzDate);
-    credentials.sessionToken().ifPresent(token -> added.put("X-Amz-Security-Token", token));
+    if (credentials.sessionToken().isPresent()) {
+      added.put("X-Amz-Security-Token", credentials.sessionToken().get());
+    }
 
     TreeMap<String, String> canonical = new TreeMap<>();
     canonical.put("host", hostHeader(uri));
-    headers.forEach((name, value) -> canonical.put(name.toLowerCase(Locale.ROOT), normalize(value)));
-    added.forEach((name, value) -> canonical.put(name.toLowerCase(Locale.ROOT), normalize(value)));
+    for (Map.Entry<String, String> h : headers.entrySet()) {
+      canonical.put(h.getKey().toLowerCase(Locale.ROOT), normalize(h.getValue()));
+    }
+    for (Map.Entry<String, String> h : added.entrySet()) {
+      canonical.put(h.getKey().toLowerCase(Locale.ROOT), normalize(h.getValue()));
+    }
     String signedHeaders = String.join(";", canonical.keySet());
 
     StringBuilder request = new StringBuilder(512)
         .append(method).append('\n')
         .append(canonicalPath(uri.getRawPath())).append('\n')
         .append('\n'); // no query string
-    canonical.forEach((name, value) -> request.append(name).append(':').append(value).append('\n'));
+    for (Map.Entry<String, String> h : canonical.entrySet()) {
+      request.append(h.getKey()).append(':').append(h.getValue()).append('\n');
+    }
     request.append('\n').append(signedHeaders).append('\n').append(payloadHash);
 
     String scope = date + "/" + region + "/" + service + "/aws4_request";
@@ -71,6 +76,26 @@ public final class SigV4 {
     added.put("Authorization", ALGORITHM + " Credential=" + credentials.accessKeyId() + "/" + scope
         + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature);
     return added;
+  }
+
+  /** {@code yyyyMMdd'T'HHmmss'Z'} in UTC (without a {@code DateTimeFormatter}, slow to load in a cold start). */
+  static String amzDate(Instant now) {
+    LocalDateTime t = LocalDateTime.ofEpochSecond(now.getEpochSecond(), 0, ZoneOffset.UTC);
+    StringBuilder b = new StringBuilder(16);
+    pad(b, t.getYear(), 4);
+    pad(b, t.getMonthValue(), 2);
+    pad(b, t.getDayOfMonth(), 2).append('T');
+    pad(b, t.getHour(), 2);
+    pad(b, t.getMinute(), 2);
+    return pad(b, t.getSecond(), 2).append('Z').toString();
+  }
+
+  private static StringBuilder pad(StringBuilder b, int value, int width) {
+    String digits = Integer.toString(value);
+    for (int i = digits.length(); i < width; i++) {
+      b.append('0');
+    }
+    return b.append(digits);
   }
 
   /** The {@code Host} header the JDK's HTTP client sends for {@code uri} (port only when not the default). */
@@ -102,7 +127,18 @@ public final class SigV4 {
 
   /** Trims and collapses runs of spaces, as the canonical header value requires. */
   private static String normalize(String value) {
-    return value.strip().replaceAll(" +", " ");
+    String v = value.strip();
+    if (v.indexOf("  ") < 0) {
+      return v;
+    }
+    StringBuilder b = new StringBuilder(v.length());
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c != ' ' || b.isEmpty() || b.charAt(b.length() - 1) != ' ') {
+        b.append(c);
+      }
+    }
+    return b.toString();
   }
 
   static byte[] sha256(byte[] data) {
@@ -114,12 +150,6 @@ public final class SigV4 {
   }
 
   private static byte[] hmac(byte[] key, String data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK has no HmacSHA256", e);
-    }
+    return HmacSha256.mac(key, data.getBytes(StandardCharsets.UTF_8));
   }
 }

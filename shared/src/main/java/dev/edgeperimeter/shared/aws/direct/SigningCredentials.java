@@ -14,7 +14,8 @@ public record SigningCredentials(String accessKeyId, String secretAccessKey, Opt
     if (accessKeyId == null || accessKeyId.isBlank() || secretAccessKey == null || secretAccessKey.isBlank()) {
       throw new IllegalArgumentException("an access key id and a secret access key are required");
     }
-    sessionToken = sessionToken == null ? Optional.empty() : sessionToken.filter(t -> !t.isBlank());
+    sessionToken = sessionToken == null || sessionToken.isEmpty() || sessionToken.get().isBlank()
+        ? Optional.empty() : sessionToken;
     expiration = expiration == null ? Optional.empty() : expiration;
   }
 
