@@ -6,6 +6,7 @@ import dev.edgeperimeter.authorizer.core.AuthRequest;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig.AuthMode;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig.HttpApiResponse;
+import dev.edgeperimeter.authorizer.core.AuthorizerConfig.SignatureProvider;
 import dev.edgeperimeter.authorizer.core.AuthorizerCore;
 import dev.edgeperimeter.authorizer.core.Decision;
 import dev.edgeperimeter.authorizer.core.Reason;
@@ -18,6 +19,7 @@ import dev.edgeperimeter.authorizer.telemetry.Telemetry;
 import dev.edgeperimeter.authorizer.usertoken.HttpJwksFetcher;
 import dev.edgeperimeter.authorizer.usertoken.JwksCache;
 import dev.edgeperimeter.authorizer.usertoken.JwksFetcher;
+import dev.edgeperimeter.authorizer.usertoken.SignatureProviders;
 import dev.edgeperimeter.authorizer.usertoken.UserTokenVerifier;
 import dev.edgeperimeter.shared.aws.AwsEnvironment;
 import dev.edgeperimeter.shared.aws.direct.AwsJsonClient;
@@ -62,6 +64,8 @@ public final class AuthorizerRuntime {
   private final CredentialsSource credentials;
   private final Priming priming;
   private final AtomicBoolean coldStart = new AtomicBoolean(true);
+  /** Set in Lambda (SIGNATURE_PROVIDER=accp): the first response starts loading ACCP in the background. */
+  private volatile boolean loadSignatureProviderAfterFirstResponse;
   private volatile List<Thread> warmUp = List.of();
 
   private AuthorizerRuntime(AuthorizerConfig config, AuthorizerCore core, Telemetry telemetry, EdgeKeyCache keys,
@@ -93,6 +97,8 @@ public final class AuthorizerRuntime {
       List<Thread> warming = new ArrayList<>(runtime.warmUp);
       warming.add(preload);
       runtime.warmUp = List.copyOf(warming);
+      runtime.loadSignatureProviderAfterFirstResponse = config.signatureProvider() == SignatureProvider.ACCP
+          && config.mode() == AuthMode.EDGE_JWT;
       runtime.priming.register();
       return runtime;
     }
@@ -157,7 +163,7 @@ public final class AuthorizerRuntime {
         config.clockSkew(), config.maxAssertionLifetime(), keys, clock);
     UserTokenVerifier users = jwks == null ? null
         : new UserTokenVerifier(config.oidcIssuer().orElseThrow(), config.oidcAudiences(), config.tokenUse(),
-            config.requiredClaims(), config.clockSkew(), config.tokenCacheTtl(), jwks, clock);
+            config.requiredClaims(), config.clockSkew(), config.tokenCacheTtl(), jwks, clock, config.signatureProvider());
     AuthorizerCore core = new AuthorizerCore(config.mode(), assertions, users, config.routeScopes());
     AuthorizerRuntime runtime = new AuthorizerRuntime(config, core, telemetry, keys, jwks, credentials);
     runtime.warmUp = warming;
@@ -292,12 +298,30 @@ public final class AuthorizerRuntime {
       // telemetry must never change an answer
     }
     if (decision.outcome() == Decision.Outcome.UNAUTHORIZED && policyResponse) {
+      afterFirstResponse();
       throw new RuntimeException("Unauthorized");
     }
-    if (policyResponse) {
-      ResponseWriter.policy(decision, output);
-    } else {
-      ResponseWriter.simple(decision, output);
+    try {
+      if (policyResponse) {
+        ResponseWriter.policy(decision, output);
+      } else {
+        ResponseWriter.simple(decision, output);
+      }
+    } finally {
+      afterFirstResponse();
+    }
+  }
+
+  /** Cold start without SnapStart: ACCP loads now, on a background thread, not before the first answer. */
+  private void afterFirstResponse() {
+    if (loadSignatureProviderAfterFirstResponse) {
+      loadSignatureProviderAfterFirstResponse = false;
+      SignatureProviders.loadInBackground(new Consumer<>() {
+        @Override
+        public void accept(String message) {
+          telemetry.info(message);
+        }
+      });
     }
   }
 

@@ -2,6 +2,7 @@ package dev.edgeperimeter.authorizer;
 
 import dev.edgeperimeter.authorizer.assertion.EdgeAssertionVerifier;
 import dev.edgeperimeter.authorizer.core.AuthRequest;
+import dev.edgeperimeter.authorizer.core.AuthorizerConfig;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig.AuthMode;
 import dev.edgeperimeter.authorizer.core.AuthorizerCore;
 import dev.edgeperimeter.authorizer.core.Decision;
@@ -11,6 +12,7 @@ import dev.edgeperimeter.authorizer.event.ResponseWriter;
 import dev.edgeperimeter.authorizer.keys.EdgeKey;
 import dev.edgeperimeter.authorizer.keys.EdgeKeyResolver;
 import dev.edgeperimeter.authorizer.telemetry.Telemetry;
+import dev.edgeperimeter.authorizer.usertoken.SignatureProviders;
 import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.crypto.HmacSha256;
 import dev.edgeperimeter.shared.keys.KeyState;
@@ -21,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.AlgorithmParameters;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
@@ -40,7 +43,7 @@ import org.crac.Resource;
 /**
  * SnapStart priming ({@code org.crac}): before the snapshot, runs every hot code path once so its
  * classes are loaded and initialised in the snapshot - event parsing for the three shapes, the
- * assertion verifier (JSON, Nimbus HMAC) on a synthetic assertion, policy and simple responses,
+ * assertion verifier (JSON, HMAC) on a synthetic assertion, policy and simple responses,
  * telemetry formatting, the JCA signature algorithms of user tokens - and prefetches the key set and
  * the JWKS when they are reachable. Every failure is swallowed: priming can never break a
  * deployment.
@@ -81,6 +84,7 @@ public final class Priming extends PrimingSteps {
     step("responses", this::primeResponses);
     step("telemetry", this::primeTelemetry);
     step("jca", Priming::primeJca);
+    step("signature-provider", this::primeSignatureProvider);
     step("keys", () -> runtime.keys().refreshNow());
     step("jwks", () -> runtime.jwks() != null && runtime.jwks().refreshNow());
   }
@@ -175,19 +179,38 @@ public final class Priming extends PrimingSteps {
   }
 
   private static boolean primeJca() throws Exception {
+    primeSignatures(null);
+    return true;
+  }
+
+  /** SIGNATURE_PROVIDER=accp in edge+jwt mode: ACCP is loaded into the snapshot, and its verify path run once. */
+  private boolean primeSignatureProvider() throws Exception {
+    AuthorizerConfig config = runtime.config();
+    if (config.mode() != AuthMode.EDGE_JWT || config.signatureProvider() != AuthorizerConfig.SignatureProvider.ACCP
+        || !SignatureProviders.loadNow()) {
+      return false;
+    }
+    primeSignatures(SignatureProviders.accelerated());
+    return true;
+  }
+
+  private static void primeSignatures(Provider provider) throws Exception {
     BigInteger modulus = BigInteger.ONE.shiftLeft(2047).add(BigInteger.valueOf(0x2D));
     PublicKey rsa = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(modulus, BigInteger.valueOf(65537)));
     byte[] input = "priming".getBytes(StandardCharsets.US_ASCII);
-    verifyQuietly(Signature.getInstance("SHA256withRSA"), rsa, input, new byte[256]);
-    Signature pss = Signature.getInstance("RSASSA-PSS");
+    verifyQuietly(signature("SHA256withRSA", provider), rsa, input, new byte[256]);
+    Signature pss = signature("RSASSA-PSS", provider);
     pss.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
     verifyQuietly(pss, rsa, input, new byte[256]);
     AlgorithmParameters params = AlgorithmParameters.getInstance("EC");
     params.init(new ECGenParameterSpec("secp256r1"));
     ECParameterSpec spec = params.getParameterSpec(ECParameterSpec.class);
     PublicKey ec = KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(spec.getGenerator(), spec));
-    verifyQuietly(Signature.getInstance("SHA256withECDSAinP1363Format"), ec, input, new byte[64]);
-    return true;
+    verifyQuietly(signature("SHA256withECDSAinP1363Format", provider), ec, input, new byte[64]);
+  }
+
+  private static Signature signature(String algorithm, Provider provider) throws Exception {
+    return provider == null ? Signature.getInstance(algorithm) : Signature.getInstance(algorithm, provider);
   }
 
   private static void verifyQuietly(Signature s, PublicKey key, byte[] input, byte[] signature) {

@@ -27,7 +27,7 @@ import java.util.Set;
  *   <li>header: {@code alg} exactly {@code HS256} (pinned: never taken from the token), {@code typ}
  *       exactly {@code edge+jwt}, no {@code crit}, {@code kid} naming an accepted key; {@code jku},
  *       {@code jwk}, {@code x5u}, {@code x5c} are ignored;</li>
- *   <li>HMAC-SHA256 signature (Nimbus {@code MACVerifier}, constant-time comparison);</li>
+ *   <li>HMAC-SHA256 signature ({@code HmacSha256}, constant-time comparison);</li>
  *   <li>{@code iss}, {@code aud}, {@code iat}, {@code exp}, lifetime;</li>
  *   <li>{@code htm} / {@code htu} equal to the request's method and path, byte for byte;</li>
  *   <li>{@code ath} when the request carries a bearer token.</li>

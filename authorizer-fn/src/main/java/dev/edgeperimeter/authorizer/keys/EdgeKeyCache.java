@@ -20,9 +20,9 @@ import java.util.function.Supplier;
  * The shared key set, cached per container (contract section 1).
  *
  * <ul>
- *   <li>Loaded from the key table through {@code loader} (the shared {@code KeyStore}); material
- *       of accepted keys decrypted once per key through {@code decryptor} (the shared
- *       {@code KeyMaterialCipher}, KMS) and reused across refreshes while its ciphertext is
+ *   <li>Loaded from the key table through {@code loader} (the shared {@code KeyStoreOverHttp});
+ *       material of accepted keys decrypted once per key through {@code decryptor} (the shared
+ *       {@code KmsDecryptOverHttp}, KMS) and reused across refreshes while its ciphertext is
  *       unchanged. Inactive keys are never decrypted.</li>
  *   <li>Fresh for {@code ttl}; the first request after that refreshes it (single flight: one
  *       caller refreshes, concurrent callers keep serving the cached set). So steady state makes no

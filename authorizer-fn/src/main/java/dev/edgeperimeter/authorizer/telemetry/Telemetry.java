@@ -146,6 +146,11 @@ public final class Telemetry {
     }));
   }
 
+  /** A note outside any invocation (which signature provider verifies). */
+  public void info(String message) {
+    log(Level.INFO, message, Invocation.NONE, Map.of());
+  }
+
   /** A warning outside any invocation (cache refresh failures, priming). */
   public void warn(String message) {
     log(Level.WARN, message, Invocation.NONE, Map.of());

@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /**
  * Fetches the JWKS over HTTPS with the JDK's {@link HttpURLConnection} (no extra dependency, and the
- * classes the AWS SDK's URL-connection client loads anyway: {@code java.net.http.HttpClient} would add
+ * classes the direct DynamoDB and KMS calls load anyway: {@code java.net.http.HttpClient} would add
  * ~150 classes and a selector thread to the cold start): from {@code OIDC_JWKS_URL} when configured,
  * else from the {@code jwks_uri} of the issuer's OpenID discovery document
  * ({@code <issuer>/.well-known/openid-configuration}), looked up once and then remembered. Responses

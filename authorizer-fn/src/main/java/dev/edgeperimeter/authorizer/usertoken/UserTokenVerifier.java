@@ -2,6 +2,7 @@ package dev.edgeperimeter.authorizer.usertoken;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.edgeperimeter.authorizer.core.AuthorizerConfig.SignatureProvider;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig.TokenUse;
 import dev.edgeperimeter.authorizer.core.Reason;
 import dev.edgeperimeter.authorizer.core.Rejection;
@@ -46,33 +47,9 @@ public final class UserTokenVerifier {
   public static final int MAX_CACHED_TOKENS = 10_000;
 
   private static final PSSParameterSpec PS256 = new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
-  private static final ThreadLocal<Signature> RS256_SIG = new PerThreadSignature("SHA256withRSA", null);
-  private static final ThreadLocal<Signature> ES256_SIG = new PerThreadSignature("SHA256withECDSAinP1363Format", null);
-  private static final ThreadLocal<Signature> PS256_SIG = new PerThreadSignature("RSASSA-PSS", PS256);
-
-  /** One JCA {@link Signature} per thread (a named class rather than a lambda: nothing to spin in a cold start). */
-  private static final class PerThreadSignature extends ThreadLocal<Signature> {
-    private final String algorithm;
-    private final PSSParameterSpec parameters;
-
-    PerThreadSignature(String algorithm, PSSParameterSpec parameters) {
-      this.algorithm = algorithm;
-      this.parameters = parameters;
-    }
-
-    @Override
-    protected Signature initialValue() {
-      Signature s = signature(algorithm);
-      if (parameters != null) {
-        try {
-          s.setParameter(parameters);
-        } catch (GeneralSecurityException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-      return s;
-    }
-  }
+  private final PerThreadSignature rs256;
+  private final PerThreadSignature es256;
+  private final PerThreadSignature ps256;
 
   private final String issuer;
   private final Set<String> audiences;
@@ -95,6 +72,19 @@ public final class UserTokenVerifier {
 
   public UserTokenVerifier(String issuer, Set<String> audiences, TokenUse tokenUse, List<String> requiredClaims,
       Duration skew, Duration cacheTtl, JwksCache jwks, Clock clock) {
+    this(issuer, audiences, tokenUse, requiredClaims, skew, cacheTtl, jwks, clock, SignatureProvider.ACCP);
+  }
+
+  /**
+   * @param provider {@code ACCP}: signatures verified by ACCP once it has loaded (see
+   *                 {@link SignatureProviders}), by the JDK until then; {@code JDK}: by the JDK always
+   */
+  public UserTokenVerifier(String issuer, Set<String> audiences, TokenUse tokenUse, List<String> requiredClaims,
+      Duration skew, Duration cacheTtl, JwksCache jwks, Clock clock, SignatureProvider provider) {
+    boolean accelerate = provider == SignatureProvider.ACCP;
+    this.rs256 = new PerThreadSignature("SHA256withRSA", null, accelerate);
+    this.es256 = new PerThreadSignature("SHA256withECDSAinP1363Format", null, accelerate);
+    this.ps256 = new PerThreadSignature("RSASSA-PSS", PS256, accelerate);
     this.issuer = issuer;
     this.audiences = Set.copyOf(audiences);
     this.tokenUse = tokenUse;
@@ -199,13 +189,13 @@ public final class UserTokenVerifier {
       throw invalid();
     }
     Signature verifier = switch (alg) {
-      case "RS256" -> RS256_SIG.get();
-      case "PS256" -> PS256_SIG.get();
-      default -> ES256_SIG.get();
+      case "RS256" -> rs256.get();
+      case "PS256" -> ps256.get();
+      default -> es256.get();
     };
     try {
       verifier.initVerify(key.publicKey());
-      verifier.update(token.substring(0, d2).getBytes(StandardCharsets.US_ASCII));
+      verifier.update(token.getBytes(StandardCharsets.US_ASCII), 0, d2); // ASCII: checked strict base64url above
       if (!verifier.verify(signature)) {
         throw invalid();
       }
@@ -359,13 +349,5 @@ public final class UserTokenVerifier {
 
   private static Rejection invalid() {
     return new Rejection(Reason.USER_TOKEN_INVALID);
-  }
-
-  private static Signature signature(String algorithm) {
-    try {
-      return Signature.getInstance(algorithm);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("JCA algorithm " + algorithm + " unavailable", e);
-    }
   }
 }

@@ -43,6 +43,7 @@ class AuthorizerConfigTest {
     assertThat(c.tokenCacheTtl()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.routeScopes().isEmpty()).isTrue();
     assertThat(c.httpApiResponse()).isEqualTo(HttpApiResponse.SIMPLE);
+    assertThat(c.signatureProvider()).isEqualTo(AuthorizerConfig.SignatureProvider.ACCP);
     assertThat(c.metricsNamespace()).isEqualTo("EdgePerimeter");
     assertThat(c.oidcAudiences()).containsExactlyInAnyOrder("client-a", "client-b");
   }
@@ -77,6 +78,7 @@ class AuthorizerConfigTest {
       "TOKEN_CACHE_SECONDS|-5",
       "ROUTE_SCOPES|GET /x",
       "HTTP_API_RESPONSE|lambda",
+      "SIGNATURE_PROVIDER|bouncycastle",
       "POWERTOOLS_LOG_LEVEL|LOUD"})
   void invalidValuesNameTheVariable(String variable, String value) {
     Map<String, String> env = minimal();

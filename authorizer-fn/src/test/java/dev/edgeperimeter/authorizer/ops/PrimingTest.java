@@ -41,11 +41,24 @@ class PrimingTest {
     runtime.priming().beforeCheckpoint(null);
 
     assertThat(runtime.priming().lastRun())
-        .containsExactly("edge-assertion", "events", "responses", "telemetry", "jca", "keys", "jwks");
+        .containsExactly("edge-assertion", "events", "responses", "telemetry", "jca", "signature-provider", "keys", "jwks");
     assertThat(runtime.keys().size()).isEqualTo(1);
     assertThat(clients.calls("KMS.Decrypt")).isEqualTo(1);
     assertThat(runtime.jwks().fetchCount()).isEqualTo(1);
     assertThat(issuer.fetches()).isEqualTo(1);
+  }
+
+  @Test
+  void signatureProviderJdkLeavesAccpOutOfTheSnapshot(MotoServer server) {
+    MotoKeys keys = new MotoKeys(server, "priming-jdk");
+    Map<String, String> env = new HashMap<>(keys.edgeEnvironment());
+    env.put("AUTH_MODE", "edge+jwt");
+    env.put("OIDC_ISSUER", LocalIssuer.ISSUER);
+    env.put("OIDC_AUDIENCE", LocalIssuer.CLIENT_ID);
+    env.put("SIGNATURE_PROVIDER", "jdk");
+    AuthorizerRuntime runtime = new CountingClients(server).runtime(AuthorizerConfig.fromEnv(Env.of(env)),
+        MutableClock.at(Minter.NOW), new Sink(), new LocalIssuer()::jwksJson);
+    assertThat(runtime.priming().prime()).contains("jca").doesNotContain("signature-provider");
   }
 
   @Test
@@ -61,7 +74,7 @@ class PrimingTest {
     AuthorizerRuntime runtime = clients.runtime(AuthorizerConfig.fromEnv(Env.of(env)), MutableClock.at(Minter.NOW), sink, null);
 
     assertThat(runtime.priming().prime())
-        .containsExactly("edge-assertion", "events", "responses", "telemetry", "jca")
+        .containsExactly("edge-assertion", "events", "responses", "telemetry", "jca", "signature-provider")
         .doesNotContain("keys", "jwks");
     assertThat(sink.lines()).anyMatch(l -> l.contains("key set refresh failed"));
     assertThat(sink.lines()).anyMatch(l -> l.contains("JWKS fetch failed"));

@@ -4,6 +4,7 @@ import com.nimbusds.jose.crypto.impl.ECDSA;
 import dev.edgeperimeter.authorizer.assertion.EdgeAssertionVerifier;
 import dev.edgeperimeter.authorizer.core.AuthRequest;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig.AuthMode;
+import dev.edgeperimeter.authorizer.core.AuthorizerConfig.SignatureProvider;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig.TokenUse;
 import dev.edgeperimeter.authorizer.core.AuthorizerCore;
 import dev.edgeperimeter.authorizer.core.Decision;
@@ -14,6 +15,7 @@ import dev.edgeperimeter.authorizer.event.ResponseWriter;
 import dev.edgeperimeter.authorizer.keys.EdgeKeyCache;
 import dev.edgeperimeter.authorizer.policy.RouteScopes;
 import dev.edgeperimeter.authorizer.usertoken.JwksCache;
+import dev.edgeperimeter.authorizer.usertoken.SignatureProviders;
 import dev.edgeperimeter.authorizer.usertoken.UserTokenVerifier;
 import dev.edgeperimeter.bench.coldstart.RestRequestEvent;
 import dev.edgeperimeter.shared.keys.KeyRecord;
@@ -72,6 +74,12 @@ public class AuthorizerBenchmarks {
     Mac hmac;
 
     UserTokenVerifier noCache;
+    UserTokenVerifier noCacheJdk;
+    Signature rsaSigAccp;
+    Signature ecSigAccp;
+    UserTokenVerifier distinctVerifierJdk;
+    SteppingClock distinctClockJdk;
+    int distinctIndexJdk;
     String[] rsTokens;
     String[] esTokens;
     byte[][] rsInputs;
@@ -97,6 +105,10 @@ public class AuthorizerBenchmarks {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
       f = TokenFixtures.read(Path.of(System.getProperty("bench.fixtures")));
+      // a warm container: ACCP loaded (after the first response, or in the SnapStart snapshot)
+      if (!SignatureProviders.loadNow()) {
+        throw new IllegalStateException("ACCP did not load: " + SignatureProviders.status());
+      }
       Clock clock = Clock.fixed(Instant.ofEpochSecond(f.now()), ZoneOffset.UTC);
       byte[] key = f.edgeKeyBytes();
       KeyRecord current = new KeyRecord(KeyTable.DEFAULT_KEY_SET, f.edgeKid(), KeyTable.ALG_HS256, KeyState.CURRENT,
@@ -134,6 +146,7 @@ public class AuthorizerBenchmarks {
       }
 
       noCache = verifier(clock, Duration.ZERO);
+      noCacheJdk = verifier(clock, Duration.ZERO, SignatureProvider.JDK);
       rsTokens = f.rs256Tokens().toArray(String[]::new);
       esTokens = f.es256Tokens().toArray(String[]::new);
       rsInputs = signingInputs(rsTokens);
@@ -148,26 +161,38 @@ public class AuthorizerBenchmarks {
       ecKey = jwks.getKeyByKeyId("bench-ec").toECKey().toPublicKey();
       rsaSig = Signature.getInstance("SHA256withRSA");
       ecSig = Signature.getInstance("SHA256withECDSA");
+      rsaSigAccp = Signature.getInstance("SHA256withRSA", SignatureProviders.accelerated());
+      ecSigAccp = Signature.getInstance("SHA256withECDSA", SignatureProviders.accelerated());
       for (int i = 0; i < rsTokens.length; i++) {
         noCache.verify(rsTokens[i], null);
         noCache.verify(esTokens[i], null);
+        noCacheJdk.verify(rsTokens[i], null);
+        noCacheJdk.verify(esTokens[i], null);
         if (!bareVerify(rsaSig, rsaKey, rsInputs[i], rsSignatures[i])
-            || !bareVerify(ecSig, ecKey, esInputs[i], esDerSignatures[i])) {
+            || !bareVerify(ecSig, ecKey, esInputs[i], esDerSignatures[i])
+            || !bareVerify(rsaSigAccp, rsaKey, rsInputs[i], rsSignatures[i])
+            || !bareVerify(ecSigAccp, ecKey, esInputs[i], esDerSignatures[i])) {
           throw new IllegalStateException("bare JCA verify failed on fixture token " + i);
         }
       }
 
       distinctClock = new SteppingClock(f.now() * 1000);
       distinctVerifier = verifier(distinctClock, DISTINCT_CACHE_TTL);
+      distinctClockJdk = new SteppingClock(f.now() * 1000);
+      distinctVerifierJdk = verifier(distinctClockJdk, DISTINCT_CACHE_TTL, SignatureProvider.JDK);
       repeatedVerifier = verifier(clock, Duration.ofSeconds(60));
       repeatedToken = rsTokens[0];
       repeatedVerifier.verify(repeatedToken, AuthorizerCore.sha256Base64Url(repeatedToken));
     }
 
     private UserTokenVerifier verifier(Clock clock, Duration cacheTtl) {
+      return verifier(clock, cacheTtl, SignatureProvider.ACCP);
+    }
+
+    private UserTokenVerifier verifier(Clock clock, Duration cacheTtl, SignatureProvider provider) {
       JwksCache jwks = new JwksCache(f::jwks, clock, Duration.ofHours(1), Duration.ofHours(2), warning -> { });
       return new UserTokenVerifier(f.issuer(), Set.of(f.audience()), TokenUse.ANY, List.of(), Duration.ofSeconds(30),
-          cacheTtl, jwks, clock);
+          cacheTtl, jwks, clock, provider);
     }
 
     private static void expectAllow(Decision d, String what) {
@@ -233,13 +258,26 @@ public class AuthorizerBenchmarks {
 
   // ---------------------------------------------------------------- user tokens, full verify
 
-  /** Full RS256 user-token verify (parse, JWKS key, signature, claims), no cache, distinct tokens. */
+  /** Full RS256 user-token verify (parse, JWKS key, signature, claims), no cache, distinct tokens; ACCP verifies. */
   @Benchmark
   public Object rs256Full(Fixture s) throws Rejection {
     return s.noCache.verify(s.rsTokens[s.rsIndex++ % s.rsTokens.length], null);
   }
 
-  /** Floor: bare JCA SHA256withRSA verify of the same tokens. */
+  /** Floor: bare SHA256withRSA verify of the same tokens on the same provider (ACCP). */
+  @Benchmark
+  public boolean rs256FloorAccp(Fixture s) throws GeneralSecurityException {
+    int i = s.rsIndex++ % s.rsInputs.length;
+    return bareVerify(s.rsaSigAccp, s.rsaKey, s.rsInputs[i], s.rsSignatures[i]);
+  }
+
+  /** The same full verify with SIGNATURE_PROVIDER=jdk. */
+  @Benchmark
+  public Object rs256FullJdk(Fixture s) throws Rejection {
+    return s.noCacheJdk.verify(s.rsTokens[s.rsIndex++ % s.rsTokens.length], null);
+  }
+
+  /** Floor: bare JCA SHA256withRSA verify of the same tokens on the JDK's provider. */
   @Benchmark
   public boolean rs256FloorJca(Fixture s) throws GeneralSecurityException {
     int i = s.rsIndex++ % s.rsInputs.length;
@@ -252,7 +290,20 @@ public class AuthorizerBenchmarks {
     return s.noCache.verify(s.esTokens[s.esIndex++ % s.esTokens.length], null);
   }
 
-  /** Floor: bare JCA SHA256withECDSA verify of the same tokens (signature transcoded to DER up front). */
+  /** Floor: bare SHA256withECDSA verify of the same tokens on ACCP (signature transcoded to DER up front). */
+  @Benchmark
+  public boolean es256FloorAccp(Fixture s) throws GeneralSecurityException {
+    int i = s.esIndex++ % s.esInputs.length;
+    return bareVerify(s.ecSigAccp, s.ecKey, s.esInputs[i], s.esDerSignatures[i]);
+  }
+
+  /** The same full ES256 verify with SIGNATURE_PROVIDER=jdk. */
+  @Benchmark
+  public Object es256FullJdk(Fixture s) throws Rejection {
+    return s.noCacheJdk.verify(s.esTokens[s.esIndex++ % s.esTokens.length], null);
+  }
+
+  /** Floor: bare JCA SHA256withECDSA verify of the same tokens on the JDK's provider. */
   @Benchmark
   public boolean es256FloorJca(Fixture s) throws GeneralSecurityException {
     int i = s.esIndex++ % s.esInputs.length;
@@ -274,6 +325,17 @@ public class AuthorizerBenchmarks {
     }
     String token = s.rsTokens[i];
     return s.distinctVerifier.verify(token, AuthorizerCore.sha256Base64Url(token));
+  }
+
+  /** {@link #peerModeDistinct} with SIGNATURE_PROVIDER=jdk. */
+  @Benchmark
+  public Object peerModeDistinctJdk(Fixture s) throws Rejection {
+    int i = s.distinctIndexJdk++ % s.rsTokens.length;
+    if (i == 0) {
+      s.distinctClockJdk.advance(DISTINCT_CACHE_TTL.toMillis() + 1);
+    }
+    String token = s.rsTokens[i];
+    return s.distinctVerifierJdk.verify(token, AuthorizerCore.sha256Base64Url(token));
   }
 
   /** The same token again and again: hash + verified-token cache hit. */

@@ -49,4 +49,47 @@ class AwsSettingsTest {
     }
     assertThat(clients.httpClient().clientName()).isEqualTo("UrlConnection");
   }
+
+  @Test
+  @DisplayName("with SnapStart (no keys in the environment) the SDK clients take the container credentials endpoint")
+  void containerCredentialsForSnapStart() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AWS_ACCESS_KEY_ID") == null,
+        "the process environment has keys, which the chain prefers");
+    com.sun.net.httpserver.HttpServer endpoint = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    java.util.List<String> tokens = new java.util.ArrayList<>();
+    endpoint.createContext("/2021-04-23/credentials", exchange -> {
+      tokens.add(exchange.getRequestHeaders().getFirst("Authorization"));
+      byte[] body = ("{\"AccessKeyId\":\"ASIACONTAINER\",\"SecretAccessKey\":\"s\",\"Token\":\"t\","
+          + "\"Expiration\":\"" + java.time.Instant.now().plusSeconds(3600) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    endpoint.start();
+    java.util.Map<String, String> saved = new java.util.HashMap<>();
+    for (String p : new String[] {"aws.accessKeyId", "aws.secretAccessKey", "aws.sessionToken",
+        "aws.containerCredentialsFullUri", "aws.containerAuthorizationToken"}) {
+      saved.put(p, System.getProperty(p));
+      System.clearProperty(p);
+    }
+    try {
+      System.setProperty("aws.containerCredentialsFullUri",
+          "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/2021-04-23/credentials");
+      System.setProperty("aws.containerAuthorizationToken", "snapstart-token");
+      var credentials = AwsSettings.fromEnvironment(Env.of(Map.of("AWS_REGION", "us-east-1"))).credentials()
+          .resolveCredentials();
+      assertThat(credentials.accessKeyId()).isEqualTo("ASIACONTAINER");
+      assertThat(tokens).containsExactly("snapstart-token");
+    } finally {
+      endpoint.stop(0);
+      saved.forEach((p, v) -> {
+        if (v == null) {
+          System.clearProperty(p);
+        } else {
+          System.setProperty(p, v);
+        }
+      });
+    }
+  }
 }
