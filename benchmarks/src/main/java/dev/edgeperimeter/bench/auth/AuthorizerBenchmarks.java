@@ -319,23 +319,23 @@ public class AuthorizerBenchmarks {
    */
   @Benchmark
   public Object peerModeDistinct(Fixture s) throws Rejection {
-    int i = s.distinctIndex++ % s.rsTokens.length;
-    if (i == 0) {
-      s.distinctClock.advance(DISTINCT_CACHE_TTL.toMillis() + 1);
-    }
-    String token = s.rsTokens[i];
-    return s.distinctVerifier.verify(token, AuthorizerCore.sha256Base64Url(token));
+    return distinct(s.distinctVerifier, s.distinctClock, s.rsTokens, s.distinctIndex++);
   }
 
   /** {@link #peerModeDistinct} with SIGNATURE_PROVIDER=jdk. */
   @Benchmark
   public Object peerModeDistinctJdk(Fixture s) throws Rejection {
-    int i = s.distinctIndexJdk++ % s.rsTokens.length;
+    return distinct(s.distinctVerifierJdk, s.distinctClockJdk, s.rsTokens, s.distinctIndexJdk++);
+  }
+
+  private static Object distinct(UserTokenVerifier verifier, SteppingClock clock, String[] tokens, int n)
+      throws Rejection {
+    int i = n % tokens.length;
     if (i == 0) {
-      s.distinctClockJdk.advance(DISTINCT_CACHE_TTL.toMillis() + 1);
+      clock.advance(DISTINCT_CACHE_TTL.toMillis() + 1);
     }
-    String token = s.rsTokens[i];
-    return s.distinctVerifierJdk.verify(token, AuthorizerCore.sha256Base64Url(token));
+    String token = tokens[i];
+    return verifier.verify(token, AuthorizerCore.sha256Base64Url(token));
   }
 
   /** The same token again and again: hash + verified-token cache hit. */
