@@ -52,19 +52,29 @@ public final class SignatureProviders {
       return true;
     }
     try {
-      AmazonCorrettoCryptoProvider provider = AmazonCorrettoCryptoProvider.INSTANCE;
-      Throwable loadingError = provider.getLoadingError();
-      if (loadingError != null) {
-        status = "JDK (ACCP unavailable: " + loadingError + ")";
-        return false;
-      }
-      provider.assertHealthy();
+      Provider provider = Accp.healthyInstance();
       accelerated = provider;
       status = "ACCP " + provider.getVersionStr();
       return true;
     } catch (Exception | LinkageError e) {
       status = "JDK (ACCP unavailable: " + e + ")";
       return false;
+    }
+  }
+
+  /**
+   * The only code that names ACCP's classes: kept apart so that loading and verifying this class
+   * (on the first token check) never opens ACCP's jar.
+   */
+  private static final class Accp {
+    static Provider healthyInstance() {
+      AmazonCorrettoCryptoProvider provider = AmazonCorrettoCryptoProvider.INSTANCE;
+      Throwable loadingError = provider.getLoadingError();
+      if (loadingError != null) {
+        throw new IllegalStateException(loadingError.toString(), loadingError);
+      }
+      provider.assertHealthy();
+      return provider;
     }
   }
 
