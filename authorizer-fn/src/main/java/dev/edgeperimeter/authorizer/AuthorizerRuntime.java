@@ -53,6 +53,14 @@ import java.util.function.Supplier;
  * path), which {@code ./bench}'s cold-start row measured.
  */
 public final class AuthorizerRuntime {
+  /**
+   * The authorizer's DynamoDB and KMS calls: each bounded to 2.5 s (connect 1 s, read 2 s, up to 3
+   * attempts inside that), so that a key refresh on a request's path - a query and a decrypt -
+   * ends well inside the function's 6 s timeout, with the cached keys or a 401, never a timeout.
+   */
+  public static final AwsJsonClient.Options AWS_CALLS = AwsJsonClient.Options.DEFAULT.withTimeouts(
+      Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(2500));
+
   /** How long a fetched JWKS is used before the next lookup refreshes it. */
   public static final Duration JWKS_REFRESH_AFTER = Duration.ofMinutes(5);
 
@@ -92,7 +100,7 @@ public final class AuthorizerRuntime {
       Env env = Env.system();
       AuthorizerConfig config = AuthorizerConfig.fromEnv(env);
       AwsEnvironment aws = AwsEnvironment.fromEnvironment(env); // validated here, at init
-      AuthorizerRuntime runtime = create(config, aws, CredentialsSource.lambdaChain(env), AwsJsonClient.Options.DEFAULT,
+      AuthorizerRuntime runtime = create(config, aws, CredentialsSource.lambdaChain(env), AWS_CALLS,
           Clock.systemUTC(), Telemetry.stdout(), null, true);
       List<Thread> warming = new ArrayList<>(runtime.warmUp);
       warming.add(preload);
@@ -282,7 +290,7 @@ public final class AuthorizerRuntime {
       decision = core.decide(request);
     } catch (Rejection r) {
       decision = Decision.unauthorized(r.reason());
-    } catch (IOException | RuntimeException | StackOverflowError e) {
+    } catch (IOException | RuntimeException | StackOverflowError | LinkageError e) {
       decision = Decision.unauthorized(Reason.INTERNAL_ERROR);
       try {
         telemetry.log(Telemetry.Level.ERROR, "authorizer failed on an event", invocation(context),

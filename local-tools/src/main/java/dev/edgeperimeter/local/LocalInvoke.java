@@ -170,7 +170,12 @@ public final class LocalInvoke {
     Map<String, String> env = functionEnvironment(request);
     env.put("LAMBDA_TASK_ROOT", layout.toString());
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-cp", classPath, LambdaRuntimeShim.class.getName(),
+    List<String> command = new ArrayList<>(List.of(java));
+    if (Runtime.version().feature() >= 22) {
+      // JDK 22+ warns when a jar loads a native library (the authorizer's ACCP); Lambda's java21 does not
+      command.add("--enable-native-access=ALL-UNNAMED");
+    }
+    command.addAll(List.of("-cp", classPath, LambdaRuntimeShim.class.getName(),
         request.handlerOverride() != null ? request.handlerOverride() : handler(id), eventArgument,
         LocalNames.functionName(id),
         String.valueOf(timeoutSeconds(id)), String.valueOf(memoryMb(id))));

@@ -120,7 +120,7 @@ public record AuthorizerConfig(
     Duration staleness = env.seconds("MAX_STALENESS_SECONDS", Duration.ofSeconds(900), 0, 86_400);
     Optional<String> oidcIssuer = env.optional("OIDC_ISSUER");
     if (oidcIssuer.isPresent()) {
-      env.uri("OIDC_ISSUER", oidcIssuer.get()); // validated: an issuer is an https URL
+      env.uri("OIDC_ISSUER", oidcIssuer.get()); // validated: an issuer is an absolute URL
     }
     Set<String> oidcAudiences = new LinkedHashSet<>(env.list("OIDC_AUDIENCE", List.of()));
     Optional<URI> jwksUrl = env.optionalUri("OIDC_JWKS_URL");

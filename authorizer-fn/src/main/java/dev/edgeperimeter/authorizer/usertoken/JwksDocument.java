@@ -30,16 +30,21 @@ import java.util.Map;
  * <ul>
  *   <li>{@code kid} required; {@code use}, when present, {@code sig}; {@code key_ops}, when present,
  *       containing {@code verify}; a member of the wrong JSON type makes the entry unusable.</li>
- *   <li>{@code kty=RSA}: {@code n} and {@code e}, modulus of at least
- *       {@link JwksCache#MIN_RSA_BITS} bits, {@code alg} absent, RS256 or PS256.</li>
+ *   <li>{@code kty=RSA}: {@code n} and {@code e}, modulus of {@link JwksCache#MIN_RSA_BITS} to
+ *       16384 bits, odd exponent from 3 to 32 bits, {@code alg} absent, RS256 or PS256.</li>
  *   <li>{@code kty=EC}: {@code crv=P-256}, 32-byte {@code x} and {@code y} naming a point on the
  *       curve, {@code alg} absent or ES256.</li>
  * </ul>
  *
  * Every other entry (symmetric {@code oct}, encryption keys, other curves) is dropped, never
- * guessed at. A document that is not a JSON object with a {@code keys} array is refused whole.
+ * guessed at. A document that is not a JSON object with a {@code keys} array is refused whole, and
+ * so is one with a duplicated member anywhere (RFC 7517 section 4 allows refusing such a JWK; the
+ * strict parser refuses the document, as the Nimbus parser before it did): ambiguous JSON is
+ * never interpreted.
  */
 final class JwksDocument {
+  private static final int MAX_RSA_BITS = 16_384;
+  private static final BigInteger THREE = BigInteger.valueOf(3);
   private static final String[] STRING_MEMBERS = {"kty", "kid", "use", "alg", "n", "e", "crv", "x", "y"};
 
   private JwksDocument() {
@@ -161,7 +166,10 @@ final class JwksDocument {
         }
         BigInteger n = unsigned(m.get("n"));
         BigInteger e = unsigned(m.get("e"));
-        if (n.bitLength() < JwksCache.MIN_RSA_BITS || e.signum() <= 0 || !e.testBit(0)) {
+        // modulus 2048..16384 bits, exponent odd, >= 3 and at most 32 bits: what both the JDK and
+        // AWS-LC (ACCP) accept, so the verdict never depends on the provider
+        if (n.bitLength() < JwksCache.MIN_RSA_BITS || n.bitLength() > MAX_RSA_BITS || !e.testBit(0)
+            || e.compareTo(THREE) < 0 || e.bitLength() > 32) {
           return null;
         }
         PublicKey key = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e));

@@ -40,7 +40,7 @@ final class PerThreadSignature {
         s.setParameter(parameters);
       }
       return s;
-    } catch (GeneralSecurityException | RuntimeException e) {
+    } catch (GeneralSecurityException | RuntimeException | LinkageError e) {
       if (provider != null) {
         acceleratorRefused = true;
         return create(null);

@@ -131,6 +131,40 @@ class KeyReadsOverHttpTest {
   }
 
   @Test
+  @DisplayName("the call's deadline bounds each attempt: an answer later than the budget is a failure, not a wait")
+  void deadlineBoundsTheAttempt(MotoServer server) throws Exception {
+    com.sun.net.httpserver.HttpServer slow = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    slow.createContext("/", exchange -> {
+      try {
+        Thread.sleep(1500); // answers, but only after 1.5 s
+        byte[] body = "{\"Items\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+      } catch (InterruptedException | java.io.IOException e) {
+        // the client gave up
+      } finally {
+        exchange.close();
+      }
+    });
+    slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    slow.start();
+    try {
+      AtomicInteger attempts = new AtomicInteger();
+      AwsJsonClient.Options options = AwsJsonClient.Options.DEFAULT
+          .withTimeouts(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5), java.time.Duration.ofMillis(400))
+          .withObserver(op -> attempts.incrementAndGet());
+      AwsJsonClient dynamo = new AwsJsonClient(Service.DYNAMODB, new AwsEnvironment("us-east-1",
+          Optional.of(URI.create("http://127.0.0.1:" + slow.getAddress().getPort()))), server.directCredentials(), options);
+      assertThatThrownBy(() -> new KeyStoreOverHttp(dynamo, "t").load("edge-origin"))
+          .isInstanceOfSatisfying(AwsCallException.class, e -> assertThat(e.retryable()).isTrue());
+      assertThat(attempts.get()).as("no attempt starts after the budget is spent").isBetween(1, 2);
+    } finally {
+      slow.stop(0);
+    }
+  }
+
+  @Test
   @DisplayName("without an override the endpoints are AWS's regional ones")
   void defaultEndpoints() {
     assertThat(AwsJsonClient.defaultEndpoint(Service.DYNAMODB, "eu-west-1"))

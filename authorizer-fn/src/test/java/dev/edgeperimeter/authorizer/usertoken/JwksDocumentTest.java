@@ -87,6 +87,26 @@ class JwksDocumentTest {
   }
 
   @Test
+  @DisplayName("RSA exponents: odd, from 3 to 32 bits (what the JDK and ACCP both accept); e = 1 never")
+  void rsaExponents() {
+    String n = rsa.getModulus().toString();
+    java.util.function.Function<BigInteger, String> withE = e -> "{\"kty\":\"RSA\",\"kid\":\"e" + e + "\",\"n\":\""
+        + n + "\",\"e\":\"" + Base64URL.encode(e.toByteArray()) + "\"}";
+    Map<String, JwkKey> keys = parse(jwks(withE.apply(BigInteger.ONE), withE.apply(BigInteger.valueOf(3)),
+        withE.apply(BigInteger.valueOf(65_536)), withE.apply(BigInteger.ONE.shiftLeft(35).add(BigInteger.ONE))));
+    assertThat(keys).containsOnlyKeys("e3");
+  }
+
+  @Test
+  @DisplayName("an RSA modulus above 16384 bits is dropped")
+  void hugeModulus() {
+    BigInteger huge = BigInteger.ONE.shiftLeft(16_400).add(BigInteger.ONE);
+    String entry = "{\"kty\":\"RSA\",\"kid\":\"huge\",\"n\":\"" + Base64URL.encode(huge.toByteArray())
+        + "\",\"e\":\"AQAB\"}";
+    assertThat(parse(jwks(entry))).isEmpty();
+  }
+
+  @Test
   @DisplayName("an EC point that is not on P-256, or a short coordinate, is dropped")
   void offCurve() {
     Base64URL x = ec.getX();

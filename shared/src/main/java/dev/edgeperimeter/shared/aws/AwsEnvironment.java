@@ -25,7 +25,7 @@ public record AwsEnvironment(String region, Optional<URI> endpointOverride) {
     if (region == null) {
       throw env.invalid("AWS_REGION", "is not set (Lambda sets it; set it for local runs, e.g. us-east-1)");
     }
-    if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d{1,2}")) {
+    if (!region.matches("[a-z]{2,}(-[a-z]+)+-\\d{1,2}")) {
       throw env.invalid("AWS_REGION", "is not a region name like us-east-1: '" + region + "'");
     }
     Optional<URI> endpoint = env.optionalUri("LOCAL_AWS_ENDPOINT_URL");
@@ -35,6 +35,9 @@ public record AwsEnvironment(String region, Optional<URI> endpointOverride) {
     String property = System.getProperty("aws.endpointUrl");
     if (endpoint.isEmpty() && property != null && !property.isBlank()) {
       endpoint = Optional.of(env.uri("aws.endpointUrl", property.trim()));
+    }
+    if (endpoint.isPresent() && (endpoint.get().getRawQuery() != null || endpoint.get().getRawFragment() != null)) {
+      throw env.invalid("AWS_ENDPOINT_URL", "must be a plain endpoint without a query or fragment: " + endpoint.get());
     }
     return new AwsEnvironment(region, endpoint);
   }

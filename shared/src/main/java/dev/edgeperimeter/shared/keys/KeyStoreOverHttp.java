@@ -106,6 +106,11 @@ public final class KeyStoreOverHttp implements KeySetSource {
           }
         } else if (field.equals("LastEvaluatedKey") && value == JsonToken.START_OBJECT) {
           last = item(p);
+          for (Attribute key : last.values()) {
+            if (key == null || key.text() == null) {
+              throw new IOException("LastEvaluatedKey holds a non-scalar attribute");
+            }
+          }
         } else {
           p.skipChildren();
         }

@@ -36,6 +36,10 @@ class AwsSettingsTest {
     assertThatThrownBy(() -> AwsSettings.fromEnvironment(Env.of(Map.of()))).hasMessageStartingWith("AWS_REGION");
     assertThatThrownBy(() -> AwsSettings.fromEnvironment(Env.of(Map.of("AWS_REGION", "us-east-1",
         "AWS_ENDPOINT_URL", "not a url")))).hasMessageStartingWith("AWS_ENDPOINT_URL");
+    assertThatThrownBy(() -> AwsSettings.fromEnvironment(Env.of(Map.of("AWS_REGION", "us-east-1",
+        "AWS_ENDPOINT_URL", "http://127.0.0.1:5000/?x=1")))).hasMessageStartingWith("AWS_ENDPOINT_URL");
+    assertThatThrownBy(() -> AwsSettings.fromEnvironment(Env.of(Map.of("AWS_REGION", "not-a-region"))))
+        .hasMessageStartingWith("AWS_REGION");
   }
 
   @Test

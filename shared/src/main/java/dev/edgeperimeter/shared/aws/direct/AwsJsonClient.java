@@ -40,8 +40,19 @@ public final class AwsJsonClient {
    */
   public record Options(Duration connectTimeout, Duration readTimeout, Duration callTimeout, int maxAttempts,
       Duration baseBackoff, Consumer<String> onCall) {
+    public Options {
+      if (maxAttempts < 1 || connectTimeout.isNegative() || readTimeout.isNegative() || callTimeout.isNegative()
+          || baseBackoff.isNegative() || onCall == null) {
+        throw new IllegalArgumentException("invalid AWS call options: at least one attempt, no negative durations");
+      }
+    }
+
     public static final Options DEFAULT = new Options(Duration.ofSeconds(2), Duration.ofSeconds(5),
         Duration.ofSeconds(10), 3, Duration.ofMillis(25), NoObserver.INSTANCE);
+
+    public Options withTimeouts(Duration connect, Duration read, Duration call) {
+      return new Options(connect, read, call, maxAttempts, baseBackoff, onCall);
+    }
 
     public Options withMaxAttempts(int attempts) {
       return new Options(connectTimeout, readTimeout, callTimeout, attempts, baseBackoff, onCall);
@@ -68,7 +79,7 @@ public final class AwsJsonClient {
       "RequestLimitExceeded", "LimitExceededException", "BandwidthLimitExceeded", "RequestThrottled",
       "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException", "TransactionInProgressException");
   private static final Set<String> EXPIRED = Set.of("ExpiredToken", "ExpiredTokenException",
-      "RequestExpired", "InvalidSignatureException");
+      "RequestExpired", "InvalidSignatureException", "UnrecognizedClientException");
 
   private final Service service;
   private final String region;
@@ -91,9 +102,16 @@ public final class AwsJsonClient {
     this.clock = clock;
   }
 
-  /** {@code https://<service>.<region>.amazonaws.com}, {@code .amazonaws.com.cn} in the China regions. */
+  /**
+   * {@code https://<service>.<region>.<domain>}: {@code amazonaws.com}, or the partition's own domain
+   * in the China, ISO and European Sovereign Cloud regions.
+   */
   public static URI defaultEndpoint(Service service, String region) {
-    String suffix = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+    String suffix = region.startsWith("cn-") ? "amazonaws.com.cn"
+        : region.startsWith("us-isob-") ? "sc2s.sgov.gov"
+        : region.startsWith("us-iso-") ? "c2s.ic.gov"
+        : region.startsWith("eusc-") ? "amazonaws.eu"
+        : "amazonaws.com";
     return URI.create("https://" + service.signingName() + "." + region + "." + suffix);
   }
 
@@ -115,9 +133,13 @@ public final class AwsJsonClient {
       if (attempt > 1 && !sleepBeforeRetry(attempt, deadline)) {
         break;
       }
+      long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
+      if (remainingMillis < 1) {
+        break;
+      }
       options.onCall().accept(name);
       try {
-        return attempt(name, operation, body);
+        return attempt(name, operation, body, remainingMillis);
       } catch (AwsCallException e) {
         last = e;
         if (e.errorCode() != null && EXPIRED.contains(e.errorCode()) && !refreshedCredentials) {
@@ -130,10 +152,15 @@ public final class AwsJsonClient {
         }
       }
     }
+    if (last == null) {
+      last = new AwsCallException(name, 0, null, "no attempt fitted in the call timeout of "
+          + options.callTimeout().toMillis() + " ms", true, null);
+    }
     throw last;
   }
 
-  private byte[] attempt(String name, String operation, byte[] body) {
+  /** One attempt; its connect and read timeouts never exceed what is left of the call's deadline. */
+  private byte[] attempt(String name, String operation, byte[] body, long remainingMillis) {
     SigningCredentials creds = credentials.resolve();
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", service.contentType());
@@ -144,8 +171,9 @@ public final class AwsJsonClient {
     try {
       HttpURLConnection c = (HttpURLConnection) endpoint.toURL().openConnection();
       c.setRequestMethod("POST");
-      c.setConnectTimeout((int) options.connectTimeout().toMillis());
-      c.setReadTimeout((int) options.readTimeout().toMillis());
+      c.setConnectTimeout((int) Math.max(1, Math.min(options.connectTimeout().toMillis(), remainingMillis)));
+      c.setReadTimeout((int) Math.max(1, Math.min(options.readTimeout().toMillis(), remainingMillis)));
+      c.setInstanceFollowRedirects(false);
       c.setUseCaches(false);
       c.setDoOutput(true);
       c.setFixedLengthStreamingMode(body.length);
@@ -225,8 +253,14 @@ public final class AwsJsonClient {
       int colon = code.indexOf(':');
       code = colon >= 0 ? code.substring(0, colon) : code;
     }
-    if (message != null && message.length() > 300) {
-      message = message.substring(0, 300) + "...";
+    if (message != null) {
+      int newline = message.indexOf('\n');
+      if (newline >= 0) {
+        message = message.substring(0, newline); // InvalidSignatureException appends the canonical request
+      }
+      if (message.length() > 300) {
+        message = message.substring(0, 300) + "...";
+      }
     }
     boolean retryable = status >= 500 || status == 429 || (code != null && THROTTLING.contains(code));
     return new AwsCallException(name, status, code, message, retryable, null);

@@ -30,6 +30,7 @@ final class LambdaCredentialsChain implements CredentialsSource {
   private final Env env;
   private final Clock clock;
   private volatile SigningCredentials cached;
+  private volatile ValidatedEndpoint validated;
 
   LambdaCredentialsChain(Env env) {
     this(env, Clock.systemUTC());
@@ -83,17 +84,43 @@ final class LambdaCredentialsChain implements CredentialsSource {
     }
   }
 
+  /** The container endpoint as validated for the environment's values (validated once, not per call). */
+  private record ValidatedEndpoint(String source, URI uri) {
+  }
+
   private Optional<URI> containerEndpoint() {
     Optional<String> full = env.optional("AWS_CONTAINER_CREDENTIALS_FULL_URI");
-    if (full.isPresent()) {
-      URI uri = env.uri("AWS_CONTAINER_CREDENTIALS_FULL_URI", full.get());
-      if (!"https".equals(uri.getScheme()) && !allowedPlainHttpHost(uri)) {
-        throw new AwsCallException("Credentials.Resolve", 0, null, "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https "
-            + "or a loopback or link-local container endpoint, not " + uri.getHost(), false, null);
-      }
-      return Optional.of(uri);
+    Optional<String> relative = env.optional("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+    if (full.isEmpty() && relative.isEmpty()) {
+      return Optional.empty();
     }
-    return env.optional("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").map(relative -> URI.create(ECS_HOST + relative));
+    String source = full.orElse("") + "\n" + relative.orElse("");
+    ValidatedEndpoint known = validated;
+    if (known != null && known.source().equals(source)) {
+      return Optional.of(known.uri());
+    }
+    URI uri = full.isPresent() ? fullUri(full.get()) : relativeUri(relative.get());
+    validated = new ValidatedEndpoint(source, uri);
+    return Optional.of(uri);
+  }
+
+  private URI fullUri(String value) {
+    URI uri = env.uri("AWS_CONTAINER_CREDENTIALS_FULL_URI", value);
+    if (uri.getRawUserInfo() != null || (!"https".equals(uri.getScheme()) && !allowedPlainHttpHost(uri))) {
+      throw new AwsCallException("Credentials.Resolve", 0, null, "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https "
+          + "or a loopback or link-local container endpoint (and " + uri.getHost() + " could not be confirmed as one)",
+          false, null);
+    }
+    return uri;
+  }
+
+  private static URI relativeUri(String value) {
+    URI uri = value.startsWith("/") ? URI.create(ECS_HOST + value) : null;
+    if (uri == null || !"169.254.170.2".equals(uri.getHost()) || uri.getRawUserInfo() != null) {
+      throw new AwsCallException("Credentials.Resolve", 0, null,
+          "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI must be a path starting with /", false, null);
+    }
+    return uri;
   }
 
   static boolean allowedPlainHttpHost(URI uri) {
@@ -136,6 +163,7 @@ final class LambdaCredentialsChain implements CredentialsSource {
         HttpURLConnection c = (HttpURLConnection) endpoint.toURL().openConnection();
         c.setConnectTimeout(1000);
         c.setReadTimeout(2000);
+        c.setInstanceFollowRedirects(false); // the token goes to the validated endpoint only
         c.setUseCaches(false);
         c.setRequestProperty("Accept", "application/json");
         token.ifPresent(t -> c.setRequestProperty("Authorization", t));

@@ -36,6 +36,15 @@ class AwsErrorsTest {
   }
 
   @Test
+  @DisplayName("a message is cut at its first line: InvalidSignatureException's canonical request (and token) stay out")
+  void messageFirstLineOnly() {
+    AwsCallException e = error(400, "{\"__type\":\"InvalidSignatureException\",\"message\":\"The request signature "
+        + "we calculated does not match.\\n\\nThe Canonical String for this request should have been\\n'POST\\n/\\n"
+        + "x-amz-security-token:SECRET-TOKEN'\"}", null);
+    assertThat(e.getMessage()).endsWith("does not match.").doesNotContain("SECRET-TOKEN");
+  }
+
+  @Test
   @DisplayName("without a JSON body the x-amzn-ErrorType header names the error")
   void headerFallback() {
     assertThat(error(400, "not json", "AccessDeniedException:http://internal.amazon.com/coral/").errorCode())

@@ -140,6 +140,13 @@ class CredentialsChainTest {
   }
 
   @Test
+  @DisplayName("a relative container URI must be a path on the ECS endpoint: no host smuggled in")
+  void relativeUriStaysOnTheEcsHost() {
+    assertThatThrownBy(() -> chain(Map.of("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "@evil.example/x"), NOW).resolve())
+        .isInstanceOf(AwsCallException.class).hasMessageContaining("must be a path starting with /");
+  }
+
+  @Test
   @DisplayName("credentials never print their secret or token")
   void noSecretsInToString() {
     assertThat(SigningCredentials.of("AKIA", "very-secret", "very-token").toString())
