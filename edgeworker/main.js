@@ -23,34 +23,26 @@ import { respondUnauthorized, respondUnavailable } from './lib/responses.js';
 
 const subtle = crypto.subtle;
 
-/** Module-scope caches, one per EdgeKV namespace (normally exactly one). */
-const keyCaches = new Map();
-const jwksStores = new Map();
+/** Module-scope caches, one pair per EdgeKV namespace (normally exactly one), sharing one EdgeKV client. */
+const stores = new Map();
 
-function keyCacheFor(config) {
-  let cache = keyCaches.get(config.edgeKvNamespace);
-  if (!cache) {
+function storesFor(config) {
+  let pair = stores.get(config.edgeKvNamespace);
+  if (!pair) {
     const kv = new EdgeKV({ namespace: config.edgeKvNamespace, group: config.edgeKvGroup });
-    cache = createKeyCache({
-      readItem: () => kv.getJson({ item: config.keyItem, default_value: null }),
-      maxAgeSeconds: config.keyCacheSeconds,
-    });
-    keyCaches.set(config.edgeKvNamespace, cache);
+    pair = {
+      keyCache: createKeyCache({
+        readItem: () => kv.getJson({ item: config.keyItem, default_value: null }),
+        maxAgeSeconds: config.keyCacheSeconds,
+      }),
+      jwksStore: createJwksStore({
+        readJwks: () => kv.getJson({ item: config.jwksItem, default_value: null }),
+        ttlSeconds: config.jwksCacheSeconds,
+      }),
+    };
+    stores.set(config.edgeKvNamespace, pair);
   }
-  return cache;
-}
-
-function jwksStoreFor(config) {
-  let store = jwksStores.get(config.edgeKvNamespace);
-  if (!store) {
-    const kv = new EdgeKV({ namespace: config.edgeKvNamespace, group: config.edgeKvGroup });
-    store = createJwksStore({
-      readJwks: () => kv.getJson({ item: config.jwksItem, default_value: null }),
-      ttlSeconds: config.jwksCacheSeconds,
-    });
-    jwksStores.set(config.edgeKvNamespace, store);
-  }
-  return store;
+  return pair;
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -108,7 +100,7 @@ export async function onClientRequest(request) {
       token: bearer.token,
       config,
       now: nowSeconds(),
-      jwks: config.verifyJwt ? jwksStoreFor(config) : undefined,
+      jwks: config.verifyJwt ? storesFor(config).jwksStore : undefined,
     });
     if (!result.ok) {
       logDecision(logger, { decision: result.unavailable ? 'unavailable' : 'reject', reason: result.reason, handler });
@@ -154,7 +146,7 @@ export async function onOriginRequest(request) {
     const now = nowSeconds();
     let key;
     try {
-      key = await keyCacheFor(config).get({ subtle, now, wrapKey: request.getVariable(CONFIG_VARIABLES.wrapKey) });
+      key = await storesFor(config).keyCache.get({ subtle, now, wrapKey: request.getVariable(CONFIG_VARIABLES.wrapKey) });
     } catch (e) {
       logDecision(logger, { decision: 'unavailable', reason: 'signing_key_unavailable', detail: e?.reason ?? 'error', handler });
       respondUnavailable(request, 'signing_key_unavailable');

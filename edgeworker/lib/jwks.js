@@ -74,8 +74,6 @@ export async function verifySignature(subtle, alg, key, signature, signingInput)
  * @typedef {object} JwksStore
  * @property {(args: {subtle: SubtleCrypto, kid: string, alg: string, now: number}) => Promise<CryptoKey|null>} getKey
  *   the verification key for `kid`/`alg`, or null when the JWKS has no fitting key
- * @property {() => void} clear
- * @property {{reads: number}} stats
  */
 
 /**
@@ -92,10 +90,8 @@ export function createJwksStore({ readJwks, ttlSeconds = 300, minRefreshSeconds 
   /** @type {{fetchedAt: number, jwks: Map<string, object>, imported: Map<string, Promise<CryptoKey|null>>}|null} */
   let cache = null;
   let pending = null;
-  const stats = { reads: 0 };
 
   async function refresh(now) {
-    stats.reads++;
     let doc;
     try {
       doc = await readJwks();
@@ -123,10 +119,6 @@ export function createJwksStore({ readJwks, ttlSeconds = 300, minRefreshSeconds 
   }
 
   return {
-    stats,
-    clear() {
-      cache = null;
-    },
     async getKey({ subtle, kid, alg, now }) {
       await ensure(now, false);
       if (!cache.jwks.has(kid)) await ensure(now, true);

@@ -89,8 +89,6 @@ export async function unwrapKeyItem(subtle, item, wrappingKey, now) {
  * @property {(args: {subtle: SubtleCrypto, now: number, wrapKey: string}) =>
  *   Promise<{kid: string, exp: number, cryptoKey: CryptoKey}>} get
  *   the current signing key; `now` in epoch seconds, `wrapKey` the base64url wrapping key
- * @property {() => void} clear drop the cached key
- * @property {{reads: number, hits: number}} stats counters since creation
  */
 
 /**
@@ -107,7 +105,6 @@ export function createKeyCache({ readItem, maxAgeSeconds = 60 }) {
   let pending = null;
   /** @type {{source: string, key: Promise<CryptoKey>}|null} */
   let wrapping = null;
-  const stats = { reads: 0, hits: 0 };
 
   async function load(subtle, now, wrapKey) {
     if (!wrapping || wrapping.source !== wrapKey) {
@@ -115,7 +112,6 @@ export function createKeyCache({ readItem, maxAgeSeconds = 60 }) {
       wrapping.key.catch(() => { wrapping = null; });
     }
     const wrappingKey = await wrapping.key;
-    stats.reads++;
     let item;
     try {
       item = await readItem();
@@ -128,14 +124,9 @@ export function createKeyCache({ readItem, maxAgeSeconds = 60 }) {
   }
 
   return {
-    stats,
-    clear() {
-      entry = null;
-    },
     async get({ subtle, now, wrapKey }) {
       if (typeof wrapKey !== 'string' || wrapKey === '') throw new KeyUnavailableError('wrap_key_missing');
       if (entry && now < entry.validUntil && entry.wrapKey === wrapKey) {
-        stats.hits++;
         return entry.key;
       }
       entry = null;

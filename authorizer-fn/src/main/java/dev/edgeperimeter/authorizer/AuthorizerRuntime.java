@@ -154,12 +154,7 @@ public final class AuthorizerRuntime {
       public List<KeyRecord> get() {
         return keyRows.load(keySet);
       }
-    }, new EdgeKeyCache.Decryptor() {
-      @Override
-      public byte[] decrypt(String set, String kid, byte[] ciphertext) {
-        return decrypter.decrypt(set, kid, ciphertext);
-      }
-    }, clock, config.keyCacheTtl(), config.maxStaleness(), warnings);
+    }, decrypter, clock, config.keyCacheTtl(), config.maxStaleness(), warnings);
     JwksCache jwks = null;
     if (config.mode() == AuthMode.EDGE_JWT) {
       JwksFetcher fetcher = jwksFetcher != null ? jwksFetcher
@@ -282,6 +277,7 @@ public final class AuthorizerRuntime {
    */
   public void handle(EventType type, InputStream input, OutputStream output, Context context) throws IOException {
     long start = System.nanoTime();
+    Telemetry.Invocation invocation = invocation(context); // once: it consumes the cold-start flag
     boolean policyResponse = type != EventType.HTTP_API || config.httpApiResponse() == HttpApiResponse.IAM;
     Decision decision;
     try {
@@ -293,7 +289,7 @@ public final class AuthorizerRuntime {
     } catch (IOException | RuntimeException | StackOverflowError | LinkageError e) {
       decision = Decision.unauthorized(Reason.INTERNAL_ERROR);
       try {
-        telemetry.log(Telemetry.Level.ERROR, "authorizer failed on an event", invocation(context),
+        telemetry.log(Telemetry.Level.ERROR, "authorizer failed on an event", invocation,
             Map.of("error", e.getClass().getName()));
       } catch (RuntimeException ignored) {
         // telemetry must never change an answer
@@ -301,7 +297,7 @@ public final class AuthorizerRuntime {
     }
     long micros = (System.nanoTime() - start) / 1000;
     try {
-      telemetry.decision(invocation(context), type.name(), decision, micros);
+      telemetry.decision(invocation, type.name(), decision, micros);
     } catch (RuntimeException ignored) {
       // telemetry must never change an answer
     }

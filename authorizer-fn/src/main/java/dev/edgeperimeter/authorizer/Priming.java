@@ -15,14 +15,13 @@ import dev.edgeperimeter.authorizer.telemetry.Telemetry;
 import dev.edgeperimeter.authorizer.usertoken.SignatureProviders;
 import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.crypto.HmacSha256;
-import dev.edgeperimeter.shared.keys.KeyState;
+import dev.edgeperimeter.shared.crypto.Sha256;
 import dev.edgeperimeter.shared.snapstart.PrimingSteps;
 import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.AlgorithmParameters;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -64,7 +63,7 @@ public final class Priming extends PrimingSteps {
 
   /** The synthetic (non-secret, constant) material used to exercise the HMAC path, built when priming runs. */
   private static final class Synthetic {
-    static final byte[] KEY = sha256("edge-perimeter/snapstart-priming");
+    static final byte[] KEY = Sha256.digest("edge-perimeter/snapstart-priming".getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -110,7 +109,7 @@ public final class Priming extends PrimingSteps {
 
   private AuthorizerCore syntheticCore() {
     long now = Instant.now().getEpochSecond();
-    EdgeKey key = EdgeKey.of("priming", KeyState.CURRENT, Long.MAX_VALUE, Synthetic.KEY);
+    EdgeKey key = EdgeKey.of("priming", Synthetic.KEY);
     EdgeKeyResolver resolver = (kid, at) -> new EdgeKeyResolver.Match(key, false);
     EdgeAssertionVerifier verifier = new EdgeAssertionVerifier(Set.of("priming"), "priming", Duration.ofSeconds(30),
         Duration.ofSeconds(300), resolver, Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC));
@@ -220,14 +219,6 @@ public final class Priming extends PrimingSteps {
       s.verify(signature);
     } catch (java.security.GeneralSecurityException | RuntimeException expected) {
       // a synthetic signature: only the code path matters
-    }
-  }
-
-  private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

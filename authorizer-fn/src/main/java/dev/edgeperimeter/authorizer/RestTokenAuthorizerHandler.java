@@ -1,13 +1,8 @@
 package dev.edgeperimeter.authorizer;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig.AuthMode;
 import dev.edgeperimeter.authorizer.event.EventType;
 import dev.edgeperimeter.shared.config.ConfigException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 
 /**
  * REST API {@code TOKEN} authorizer: the identity source is the {@code X-Edge-Assertion} header,
@@ -15,23 +10,20 @@ import java.io.OutputStream;
  * token, so it serves {@code AUTH_MODE=edge} only and refuses {@code edge+jwt} at start-up.
  * Answers an IAM policy, or throws {@code RuntimeException("Unauthorized")} (401).
  */
-public final class RestTokenAuthorizerHandler implements RequestStreamHandler {
-  private final AuthorizerRuntime runtime;
-
+public final class RestTokenAuthorizerHandler extends AuthorizerStreamHandler {
   public RestTokenAuthorizerHandler() {
     this(AuthorizerRuntime.shared());
   }
 
   public RestTokenAuthorizerHandler(AuthorizerRuntime runtime) {
+    super(requireEdgeMode(runtime), EventType.REST_TOKEN);
+  }
+
+  private static AuthorizerRuntime requireEdgeMode(AuthorizerRuntime runtime) {
     if (runtime.config().mode() != AuthMode.EDGE) {
       throw new ConfigException("AUTH_MODE", "must be 'edge' for the REST TOKEN authorizer (a TOKEN authorizer "
           + "receives only X-Edge-Assertion, never the user's bearer token), got '" + runtime.config().mode().value() + "'");
     }
-    this.runtime = runtime;
-  }
-
-  @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    runtime.handle(EventType.REST_TOKEN, input, output, context);
+    return runtime;
   }
 }

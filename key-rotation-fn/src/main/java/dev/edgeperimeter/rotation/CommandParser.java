@@ -61,16 +61,16 @@ public final class CommandParser {
   }
 
   private RotationCommand scheduledCommand(Map<String, Object> event) {
-    String source = string(event, "source", true, 64);
+    String source = string(event, "source", 64);
     if (!"aws.events".equals(source)) {
       throw new IllegalArgumentException("field 'source' must be 'aws.events' for a scheduled event");
     }
-    String detailType = string(event, "detail-type", true, 64);
+    String detailType = string(event, "detail-type", 64);
     if (!"Scheduled Event".equals(detailType)) {
       throw new IllegalArgumentException("field 'detail-type' must be 'Scheduled Event', got '" + printable(detailType) + "'");
     }
-    String id = string(event, "id", true, 128);
-    String time = string(event, "time", true, 64);
+    String id = string(event, "id", 128);
+    String time = string(event, "time", 64);
     Instant scheduled;
     try {
       scheduled = Instant.parse(time);
@@ -88,7 +88,7 @@ public final class CommandParser {
   }
 
   private RotationCommand operatorCommand(Map<String, Object> event) {
-    String action = string(event, "action", true, 32);
+    String action = string(event, "action", 32);
     Trigger trigger = trigger(event);
     YearMonth period = YearMonth.now(clock.withZone(ZoneOffset.UTC));
     return switch (action) {
@@ -102,11 +102,11 @@ public final class CommandParser {
       }
       case "revoke" -> {
         onlyFields(event, REVOKE_FIELDS, action);
-        String kid = string(event, "kid", true, KeyId.MAX_LENGTH + 1);
+        String kid = string(event, "kid", KeyId.MAX_LENGTH + 1);
         if (!KeyId.isValid(kid)) {
           throw new IllegalArgumentException("field 'kid' must be 1-64 characters of [A-Za-z0-9._-]");
         }
-        String reason = string(event, "reason", true, MAX_REASON_LENGTH);
+        String reason = string(event, "reason", MAX_REASON_LENGTH);
         if (reason.isBlank()) {
           throw new IllegalArgumentException("field 'reason' must not be blank (it goes into the audit trail)");
         }
@@ -134,7 +134,7 @@ public final class CommandParser {
       if (event.containsKey("operator")) {
         throw new IllegalArgumentException("fields 'trigger' and 'operator' exclude each other");
       }
-      String name = string(event, "trigger", true, MAX_TRIGGER_LENGTH);
+      String name = string(event, "trigger", MAX_TRIGGER_LENGTH);
       if (!name.matches("[A-Za-z0-9._:-]+")) {
         throw new IllegalArgumentException("field 'trigger' must be 1-64 characters of [A-Za-z0-9._:-]");
       }
@@ -147,7 +147,7 @@ public final class CommandParser {
     if (!event.containsKey("operator")) {
       return "operator";
     }
-    String who = string(event, "operator", true, MAX_OPERATOR_LENGTH);
+    String who = string(event, "operator", MAX_OPERATOR_LENGTH);
     if (who.isBlank()) {
       throw new IllegalArgumentException("field 'operator' must not be blank");
     }
@@ -167,13 +167,10 @@ public final class CommandParser {
     }
   }
 
-  private static String string(Map<String, Object> event, String field, boolean required, int maxLength) {
+  private static String string(Map<String, Object> event, String field, int maxLength) {
     Object value = event.get(field);
     if (value == null) {
-      if (required) {
-        throw new IllegalArgumentException("field '" + field + "' is required");
-      }
-      return null;
+      throw new IllegalArgumentException("field '" + field + "' is required");
     }
     if (!(value instanceof String s)) {
       throw new IllegalArgumentException("field '" + field + "' must be a string");

@@ -115,7 +115,7 @@ public final class KeyRotator {
             step = RotationStep.PROMOTE;
             faults.before(step, key.kid());
             Instant now = now();
-            repository.promote(key, current, snap.markerCurrentForPromotion(), Optional.empty(), trigger, now);
+            repository.promote(key, current, snap.currentKid(), Optional.empty(), trigger, now);
             changed(changes, trigger, key.kid(), KeyState.NEXT, KeyState.CURRENT, now, "activated");
             current.ifPresent(old -> changed(changes, trigger, old.kid(), KeyState.CURRENT, KeyState.PREVIOUS, now,
                 "superseded by " + key.kid()));
@@ -153,15 +153,21 @@ public final class KeyRotator {
       }
       throw new RotationException(step, "the key set kept changing under this run for " + MAX_ROUNDS
           + " rounds; giving up so the next run can finish", null);
-    } catch (RotationException e) {
-      telemetry.rotationFailed(trigger, e.step().name(), e.getMessage());
-      throw e;
     } catch (RuntimeException e) {
-      RotationException failure = new RotationException(step, action + " failed at step " + step + ": "
-          + describe(e) + "; the key set is consistent and the next run resumes from this step", e);
-      telemetry.rotationFailed(trigger, step.name(), failure.getMessage());
-      throw failure;
+      throw failed(trigger, step, action, e, "; the key set is consistent and the next run resumes from this step");
     }
+  }
+
+  /**
+   * A run's failure, reported once: a {@link RotationException} as it is, anything else as one at
+   * {@code step} ({@code "<what> failed at step <step>: <cause><advice>"}).
+   */
+  private RotationException failed(Trigger trigger, RotationStep step, String what, RuntimeException e,
+                                   String advice) {
+    RotationException failure = e instanceof RotationException known ? known
+        : new RotationException(step, what + " failed at step " + step + ": " + describe(e) + advice, e);
+    telemetry.rotationFailed(trigger, failure.step().name(), failure.getMessage());
+    return failure;
   }
 
   private RotationResult finish(String action, Mode mode, Trigger trigger, YearMonth period, String promoted,
@@ -292,7 +298,8 @@ public final class KeyRotator {
     String replacement = null;
     RotationException edgeFailure = null;
     RotationStep step = RotationStep.REVOKE;
-    if (repository.load(command.period()).find(command.kid()).isEmpty()) {
+    KeySetSnapshot first = repository.load(command.period());
+    if (first.find(command.kid()).isEmpty()) {
       String problem = "field 'kid': key '" + command.kid() + "' is not in key set '" + policy.keySet()
           + "'; nothing was changed";
       telemetry.commandRejected(problem);
@@ -300,7 +307,7 @@ public final class KeyRotator {
     }
     try {
       for (int round = 0; round < MAX_ROUNDS; round++) {
-        KeySetSnapshot snap = repository.load(command.period());
+        KeySetSnapshot snap = round == 0 ? first : repository.load(command.period());
         KeyRecord key = snap.find(command.kid())
             .orElseThrow(() -> new IllegalStateException("key " + command.kid() + " disappeared while being revoked"));
         try {
@@ -356,7 +363,7 @@ public final class KeyRotator {
             step = RotationStep.REVOKE;
             faults.before(step, key.kid());
             Instant now = now();
-            repository.promote(next.get(), Optional.of(key), snap.markerCurrentForPromotion(), Optional.of(command.reason()),
+            repository.promote(next.get(), Optional.of(key), snap.currentKid(), Optional.of(command.reason()),
                 trigger, now);
             changed(changes, trigger, key.kid(), KeyState.CURRENT, KeyState.REVOKED, now, command.reason());
             changed(changes, trigger, next.get().kid(), KeyState.NEXT, KeyState.CURRENT, now,
@@ -378,14 +385,8 @@ public final class KeyRotator {
       }
       throw new RotationException(step, "the key set kept changing during the revocation of " + command.kid()
           + " for " + MAX_ROUNDS + " rounds; giving up", null);
-    } catch (RotationException e) {
-      telemetry.rotationFailed(trigger, e.step().name(), e.getMessage());
-      throw e;
     } catch (RuntimeException e) {
-      RotationException failure = new RotationException(step, "revoke " + command.kid() + " failed at step " + step
-          + ": " + describe(e) + "; rerun the revocation to finish it", e);
-      telemetry.rotationFailed(trigger, step.name(), failure.getMessage());
-      throw failure;
+      throw failed(trigger, step, "revoke " + command.kid(), e, "; rerun the revocation to finish it");
     }
   }
 
@@ -408,14 +409,8 @@ public final class KeyRotator {
       ensureEdgeHoldsCurrent(trigger, before);
       step = RotationStep.RETIRE;
       retire(trigger, before, changes);
-    } catch (RotationException e) {
-      telemetry.rotationFailed(trigger, e.step().name(), e.getMessage());
-      throw e;
     } catch (RuntimeException e) {
-      RotationException failure = new RotationException(step, "status: housekeeping failed at step " + step + ": "
-          + describe(e), e);
-      telemetry.rotationFailed(trigger, step.name(), failure.getMessage());
-      throw failure;
+      throw failed(trigger, step, "status: housekeeping", e, "");
     }
     KeySetSnapshot snap = repository.load(period);
     snap.current().flatMap(KeyRecord::activatedAt)

@@ -80,10 +80,6 @@ final class KeySetRepository {
     this.store = new KeyStore(dynamo, table);
   }
 
-  String keySet() {
-    return keySet;
-  }
-
   KeySetSnapshot load(YearMonth period) {
     List<KeyRecord> keys = store.load(keySet);
     Map<String, AttributeValue> marker = get(MARKER_SK);

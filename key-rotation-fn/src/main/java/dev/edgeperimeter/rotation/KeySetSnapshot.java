@@ -14,14 +14,6 @@ import java.util.Optional;
 record KeySetSnapshot(List<KeyRecord> keys, Optional<String> pendingKid, Optional<String> edgeKid,
                       Optional<String> currentKid, boolean periodRotated) {
 
-  /**
-   * The marker's {@code currentKid} the promotion must find. A marker naming no row at all is
-   * stale (the row was removed by hand) and is matched as it is, so the key set can recover.
-   */
-  Optional<String> markerCurrentForPromotion() {
-    return currentKid;
-  }
-
   List<KeyRecord> inState(KeyState state) {
     return keys.stream().filter(k -> k.state() == state).toList();
   }

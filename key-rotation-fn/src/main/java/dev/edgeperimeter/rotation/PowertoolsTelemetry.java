@@ -37,10 +37,10 @@ public final class PowertoolsTelemetry implements RotationTelemetry {
     audit.put("note", note);
     AUDIT.info("key {} {} -> {} ({}) by {}", kid, from == null ? "NONE" : from, to, note, trigger,
         entry("audit", audit));
-    metrics.addMetric(metricFor(from, to), 1, MetricUnit.COUNT);
+    metrics.addMetric(metricFor(to), 1, MetricUnit.COUNT);
   }
 
-  static String metricFor(KeyState from, KeyState to) {
+  static String metricFor(KeyState to) {
     return switch (to) {
       case NEXT -> "KeyCreated";
       case CURRENT -> "KeyActivated";

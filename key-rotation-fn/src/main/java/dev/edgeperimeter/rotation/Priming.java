@@ -1,9 +1,7 @@
 package dev.edgeperimeter.rotation;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeperimeter.rotation.edge.EdgeKvPublisher;
-import dev.edgeperimeter.shared.json.JsonLimits;
 import dev.edgeperimeter.shared.keys.KeyMaterialCipher;
 import dev.edgeperimeter.shared.keys.KeyRecord;
 import dev.edgeperimeter.shared.keys.KeyState;
@@ -47,7 +45,6 @@ import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueReques
  * deployment.
  */
 public final class Priming extends PrimingSteps {
-  private static final ObjectMapper MAPPER = new ObjectMapper(JsonLimits.FACTORY);
   private static final TypeReference<Map<String, Object>> EVENT = new TypeReference<>() { };
   private static final List<String> EVENTS = List.of(
       "{\"version\":\"0\",\"id\":\"priming\",\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\","
@@ -74,7 +71,7 @@ public final class Priming extends PrimingSteps {
   private boolean primeCommands() throws Exception {
     int parsed = 0;
     for (String json : EVENTS) {
-      Map<String, Object> event = MAPPER.readValue(json, EVENT);
+      Map<String, Object> event = RotationJson.MAPPER.readValue(json, EVENT);
       try {
         parser.parse(event);
         parsed++;
@@ -88,7 +85,7 @@ public final class Priming extends PrimingSteps {
   private static boolean primeResults() throws Exception {
     RotationResult result = new RotationResult("status", "STATUS", KeyTable.DEFAULT_KEY_SET, "2026-11",
         "2026-11.priming", List.of("2026-11.priming: NEXT -> CURRENT"), "priming", Map.of("keys", List.of()));
-    return !MAPPER.writeValueAsString(result.toMap()).isEmpty();
+    return !RotationJson.MAPPER.writeValueAsString(result.toMap()).isEmpty();
   }
 
   private static boolean primeAwsModels() {

@@ -136,7 +136,7 @@ class TelemetryOutputTest {
             assertThat(Instant.parse(audit.path("at").asText())).isNotNull();
             assertThat(audit.path("keySet").asText()).isEqualTo(RotationFixture.KEY_SET);
           });
-      expectedMetrics.merge(PowertoolsTelemetry.metricFor(null, KeyState.valueOf(to)), 1, Integer::sum);
+      expectedMetrics.merge(PowertoolsTelemetry.metricFor(KeyState.valueOf(to)), 1, Integer::sum);
     }
     expectedMetrics.forEach((metric, n) -> assertThat(run.count(metric)).as(metric).isEqualTo(n));
   }

@@ -54,14 +54,6 @@ public final class LocalInvoke {
       this(logicalId, eventFile, envVars, parameterOverrides, processEnv, null);
     }
 
-    /** The same request with another handler of the same artifact (e.g. the TOKEN authorizer). */
-    public Request withHandler(String handler) {
-      return new Request(logicalId, eventFile, envVars, parameterOverrides, processEnv, handler);
-    }
-
-    public Request withEvent(Path event) {
-      return new Request(logicalId, event, envVars, parameterOverrides, processEnv, handlerOverride);
-    }
   }
 
   /** What came back: the response (or Lambda's error document) and the logs. */

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What one body contained, gathered while normalizing, for the EMF metrics. Every key kept here is
@@ -14,6 +15,8 @@ import java.util.Set;
  * Request ids, IPs and hosts are never recorded.
  */
 public final class BatchStats {
+  private static final Pattern EW_ID = Pattern.compile("[0-9]{1,12}");
+
   static final int MAX_EDGEWORKER_IDS = 25;
   private static final Set<String> SEVERITIES = Set.of("trace", "debug", "info", "warn", "error", "fatal");
   private static final Set<String> HANDLERS = Set.of("onClientRequest", "onOriginRequest", "onOriginResponse",
@@ -69,7 +72,7 @@ public final class BatchStats {
   }
 
   void edgeWorkerError(String ewId, String handler) {
-    String id = ewId == null || !ewId.matches("[0-9]{1,12}") ? "unknown" : ewId;
+    String id = ewId == null || !EW_ID.matcher(ewId).matches() ? "unknown" : ewId;
     if (!edgeWorkerErrors.containsKey(id) && edgeWorkerErrors.size() >= MAX_EDGEWORKER_IDS) {
       id = "other";
     }

@@ -1,7 +1,6 @@
 package dev.edgeperimeter.ingest;
 
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -98,11 +97,6 @@ final class ByteSink extends OutputStream {
     }
     size = o;
     return true;
-  }
-
-  void writeUtf8(String s) {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    write(b, 0, b.length);
   }
 
   void writeLong(long value) {

@@ -49,21 +49,18 @@ public final class CloudWatchLogStore implements LogStore {
     for (int e : members) {
       input.add(InputLogEvent.builder().timestamp(events.timestamp(e)).message(events.message(e)).build());
     }
+    Function<AwsRequestOverrideConfiguration, PutLogEventsResponse> put = timeout -> logs.putLogEvents(r -> r
+        .overrideConfiguration(timeout)
+        .logGroupName(logGroupName)
+        .logStreamName(batch.streamName())
+        .logEvents(input));
     PutLogEventsResponse response;
     try {
-      response = withRetry("PutLogEvents", budget, timeout -> logs.putLogEvents(r -> r
-          .overrideConfiguration(timeout)
-          .logGroupName(logGroupName)
-          .logStreamName(batch.streamName())
-          .logEvents(input)));
+      response = withRetry("PutLogEvents", budget, put);
     } catch (StreamMissing missing) {
       knownStreams.remove(batch.streamName());
       ensureStream(batch.streamName(), budget);
-      response = withRetryOrFail("PutLogEvents", budget, timeout -> logs.putLogEvents(r -> r
-          .overrideConfiguration(timeout)
-          .logGroupName(logGroupName)
-          .logStreamName(batch.streamName())
-          .logEvents(input)));
+      response = withRetryOrFail("PutLogEvents", budget, put);
     }
     return rejections(response.rejectedLogEventsInfo(), members);
   }
@@ -104,18 +101,14 @@ public final class CloudWatchLogStore implements LogStore {
     if (knownStreams.contains(stream)) {
       return;
     }
-    try {
-      withRetryOrFail("CreateLogStream", budget, timeout -> {
-        try {
-          logs.createLogStream(r -> r.overrideConfiguration(timeout).logGroupName(logGroupName).logStreamName(stream));
-        } catch (ResourceAlreadyExistsException exists) {
-          // created earlier, by us or a concurrent invocation
-        }
-        return null;
-      });
-    } catch (StoreUnavailableException e) {
-      throw e;
-    }
+    withRetryOrFail("CreateLogStream", budget, timeout -> {
+      try {
+        logs.createLogStream(r -> r.overrideConfiguration(timeout).logGroupName(logGroupName).logStreamName(stream));
+      } catch (ResourceAlreadyExistsException exists) {
+        // created earlier, by us or a concurrent invocation
+      }
+      return null;
+    });
     knownStreams.add(stream);
   }
 

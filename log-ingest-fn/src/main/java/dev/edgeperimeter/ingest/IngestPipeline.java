@@ -10,7 +10,6 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.edgeperimeter.shared.json.JsonLimits;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -793,11 +792,10 @@ public final class IngestPipeline {
           return value;
         }
       }
-      if (NumberText.isJsonNumber(c, off, len)) {
+      if (NumberText.isJsonNumber(c, off, len)) { // a number, but not a plain integer (the case above)
         name(name);
         scratch.writeAscii(c, off, len);
-        long value = NumberText.parseNonNegativeLong(c, off, len);
-        return value == NumberText.INVALID ? NO_NUMBER : value;
+        return NO_NUMBER;
       }
       field(name, p, v);
       return NO_NUMBER;
@@ -886,7 +884,7 @@ public final class IngestPipeline {
     rPrefix = "edgeworker/" + streamSegment(ew[0]);
     fSeverity = level == null ? "none" : level;
     if ("error".equalsIgnoreCase(level)) {
-      fEwErrors.add(new String[] {ew[0], ew[1]});
+      fEwErrors.add(ew); // a new array per event
     }
     if (msgTooLarge) {
       return TOO_LARGE_MSG;

@@ -9,7 +9,6 @@ import dev.edgeperimeter.shared.aws.AwsSettings;
 import dev.edgeperimeter.shared.config.Env;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -132,7 +131,7 @@ public final class LogIngestHandler implements RequestHandler<APIGatewayProxyReq
       CloudWatchLogsClient logs = clients.configure(CloudWatchLogsClient.builder())
           .httpClient(clients.httpClient())
           .overrideConfiguration(ClientOverrideConfiguration.builder()
-              .apiCallTimeout(Duration.ofSeconds(10))
+              .apiCallTimeout(CallTimeout.MAX_CALL)
               .retryStrategy(AwsRetryStrategy.doNotRetry())
               .build())
           .build();

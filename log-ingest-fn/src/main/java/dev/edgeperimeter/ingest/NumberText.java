@@ -52,9 +52,6 @@ final class NumberText {
     return true;
   }
 
-  static boolean isJsonNumber(String s) {
-    return isJsonNumber(s.toCharArray(), 0, s.length());
-  }
 
   /** A non-negative integer of up to 18 digits, else {@link #INVALID}. */
   static long parseNonNegativeLong(char[] c, int off, int len) {

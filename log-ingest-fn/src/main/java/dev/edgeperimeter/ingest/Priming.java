@@ -15,10 +15,12 @@ final class Priming {
         + "\"ewUsageInfo\":\"//1/1.0/1/-/1/1/#0,0\"}\n";
     String ew = "{\"v\":1,\"source\":\"edgeworker\",\"batchId\":\"priming\",\"events\":[{\"ts\":" + nowSec * 1000
         + ",\"reqId\":\"p\",\"level\":\"info\",\"msg\":\"m\",\"ew\":{\"id\":1,\"version\":\"1\",\"handler\":\"onClientRequest\"}}]}";
+    byte[] ds2Body = ds2.repeat(20).getBytes(StandardCharsets.UTF_8);
+    byte[] ewBody = ew.getBytes(StandardCharsets.UTF_8);
     for (int i = 0; i < 200; i++) {
       try {
-        new IngestPipeline(Clock.systemUTC()).prepare(ds2.repeat(20).getBytes(StandardCharsets.UTF_8), "application/json");
-        new IngestPipeline(Clock.systemUTC()).prepare(ew.getBytes(StandardCharsets.UTF_8), "application/json");
+        new IngestPipeline(Clock.systemUTC()).prepare(ds2Body, "application/json");
+        new IngestPipeline(Clock.systemUTC()).prepare(ewBody, "application/json");
       } catch (IngestException e) {
         throw new IllegalStateException("priming body refused: " + e.getMessage(), e);
       }

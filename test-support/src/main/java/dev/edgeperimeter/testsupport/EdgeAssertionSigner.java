@@ -29,13 +29,6 @@ public final class EdgeAssertionSigner {
       return new Claims(issuer, audience, iat, exp, jti, method, path, token, sub, scope, epc);
     }
 
-    public Claims withSubject(String subject, String scopes) {
-      return new Claims(issuer, audience, iat, exp, jti, method, path, bearer, subject, scopes, epc);
-    }
-
-    public Claims withPrechecks(List<String> prechecks) {
-      return new Claims(issuer, audience, iat, exp, jti, method, path, bearer, sub, scope, prechecks);
-    }
   }
 
   private EdgeAssertionSigner() {

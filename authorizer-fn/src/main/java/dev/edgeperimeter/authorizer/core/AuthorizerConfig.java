@@ -3,7 +3,8 @@ package dev.edgeperimeter.authorizer.core;
 import dev.edgeperimeter.authorizer.policy.RouteScopes;
 import dev.edgeperimeter.shared.config.ConfigException;
 import dev.edgeperimeter.shared.config.Env;
-import dev.edgeperimeter.shared.keys.KeyTable;
+import dev.edgeperimeter.shared.keys.KeyId;
+import dev.edgeperimeter.shared.keys.KeyTableLayout;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -104,8 +105,8 @@ public record AuthorizerConfig(
     AuthMode mode = env.oneOf("AUTH_MODE", "edge+jwt", Set.of("edge", "edge+jwt")).equals("edge")
         ? AuthMode.EDGE : AuthMode.EDGE_JWT;
     String table = env.required("KEY_TABLE_NAME");
-    String keySet = env.string("KEY_SET", KeyTable.DEFAULT_KEY_SET);
-    if (!keySet.matches("[A-Za-z0-9._-]{1,64}")) {
+    String keySet = env.string("KEY_SET", KeyTableLayout.DEFAULT_KEY_SET);
+    if (!KeyId.isValid(keySet)) { // the same alphabet and length as a kid
       throw env.invalid("KEY_SET", "must be 1-64 characters of [A-Za-z0-9._-], got '" + keySet + "'");
     }
     Set<String> issuers = new LinkedHashSet<>(env.list("EDGE_ISSUERS", List.of()));

@@ -48,9 +48,4 @@ public enum Reason {
   public String code() {
     return code;
   }
-
-  /** Whether this is one of the contract's section 2 rejection codes. */
-  public boolean isContractCode() {
-    return ordinal() <= SCOPE_DENIED.ordinal();
-  }
 }

@@ -2,9 +2,11 @@ package dev.edgeperimeter.authorizer.keys;
 
 import dev.edgeperimeter.authorizer.core.Reason;
 import dev.edgeperimeter.authorizer.core.Rejection;
+import dev.edgeperimeter.shared.crypto.Sha256;
 import dev.edgeperimeter.shared.keys.KeyId;
 import dev.edgeperimeter.shared.keys.KeyRecord;
-import dev.edgeperimeter.shared.keys.KeyTable;
+import dev.edgeperimeter.shared.keys.KeyTableLayout;
+import dev.edgeperimeter.shared.keys.MaterialDecrypter;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,15 +48,9 @@ public final class EdgeKeyCache implements EdgeKeyResolver {
   /** Minimum time between two attempts after a failed refresh. */
   public static final Duration RETRY_INTERVAL = Duration.ofSeconds(5);
 
-  /** Decrypts one key's material (KMS, with the contract's encryption context). */
-  @FunctionalInterface
-  public interface Decryptor {
-    byte[] decrypt(String keySet, String kid, byte[] ciphertext);
-  }
-
   private final String keySet;
   private final Supplier<List<KeyRecord>> loader;
-  private final Decryptor decryptor;
+  private final MaterialDecrypter decryptor;
   private final Clock clock;
   private final long ttlMillis;
   private final long maxStalenessMillis;
@@ -70,7 +66,7 @@ public final class EdgeKeyCache implements EdgeKeyResolver {
   /**
    * @param warnings receives a one-line description of each failed refresh (no secrets)
    */
-  public EdgeKeyCache(String keySet, Supplier<List<KeyRecord>> loader, Decryptor decryptor, Clock clock,
+  public EdgeKeyCache(String keySet, Supplier<List<KeyRecord>> loader, MaterialDecrypter decryptor, Clock clock,
       Duration ttl, Duration maxStaleness, Consumer<String> warnings) {
     this.keySet = keySet;
     this.loader = loader;
@@ -102,9 +98,7 @@ public final class EdgeKeyCache implements EdgeKeyResolver {
     if (entry == null) {
       throw new Rejection(Reason.UNKNOWN_KID);
     }
-    KeyRecord r = entry.record();
-    if (r.state() == null || !r.state().acceptedByOrigin() || nowEpochSeconds > r.notAfter()
-        || !KeyTable.ALG_HS256.equals(r.alg())) {
+    if (!usable(entry.record(), nowEpochSeconds)) {
       throw new Rejection(Reason.KEY_INACTIVE);
     }
     if (entry.key() == null) {
@@ -194,14 +188,12 @@ public final class EdgeKeyCache implements EdgeKeyResolver {
     Map<String, Entry> byKid = new HashMap<>(records.size() * 2);
     long epochSeconds = now / 1000;
     for (KeyRecord r : records) {
-      byte[] digest = sha256(r.encryptedMaterial());
+      byte[] digest = Sha256.digest(r.encryptedMaterial());
       EdgeKey key = null;
-      boolean usable = r.state() != null && r.state().acceptedByOrigin() && epochSeconds <= r.notAfter()
-          && KeyTable.ALG_HS256.equals(r.alg());
-      if (usable) {
+      if (usable(r, epochSeconds)) {
         Entry old = previous == null ? null : previous.byKid().get(r.kid());
         if (old != null && old.key() != null && MessageDigest.isEqual(old.ciphertextDigest(), digest)) {
-          key = old.key().withState(r.state(), r.notAfter());
+          key = old.key(); // same ciphertext: same material, no new decryption
         } else {
           key = decrypt(r);
         }
@@ -211,6 +203,11 @@ public final class EdgeKeyCache implements EdgeKeyResolver {
     return new Snapshot(Map.copyOf(byKid), now);
   }
 
+  /** A row the origin accepts now (state, {@code notAfter}) for the one algorithm of contract v1. */
+  private static boolean usable(KeyRecord r, long nowEpochSeconds) {
+    return r.acceptedAt(nowEpochSeconds) && KeyTableLayout.ALG_HS256.equals(r.alg());
+  }
+
   private EdgeKey decrypt(KeyRecord r) {
     try {
       byte[] material = decryptor.decrypt(keySet, r.kid(), r.encryptedMaterial());
@@ -218,22 +215,13 @@ public final class EdgeKeyCache implements EdgeKeyResolver {
         warnings.accept("key " + r.kid() + " material is " + material.length + " bytes, expected 32; key not used");
         return null;
       }
-      return new EdgeKey(r.kid(), r.state(), r.notAfter(), material);
+      return EdgeKey.of(r.kid(), material);
     } catch (RuntimeException e) {
       warnings.accept("key " + r.kid() + " could not be decrypted (" + e.getClass().getSimpleName() + "): "
           + safeMessage(e) + "; retried at the next refresh");
       return null;
     }
   }
-
-  private static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static String safeMessage(Throwable e) {
     String m = e.getMessage();
     if (m == null) {

@@ -3,12 +3,11 @@ package dev.edgeperimeter.authorizer.telemetry;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.edgeperimeter.authorizer.core.Decision;
 import dev.edgeperimeter.shared.json.JsonLimits;
+import dev.edgeperimeter.shared.time.UtcText;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -161,24 +160,7 @@ public final class Telemetry {
    * {@code DateTimeFormatter}, whose pattern machinery a cold start would otherwise load).
    */
   static String timestamp(long epochMillis) {
-    LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000L),
-        (int) Math.floorMod(epochMillis, 1000L) * 1_000_000, ZoneOffset.UTC);
-    StringBuilder b = new StringBuilder(24);
-    pad(b, t.getYear(), 4).append('-');
-    pad(b, t.getMonthValue(), 2).append('-');
-    pad(b, t.getDayOfMonth(), 2).append('T');
-    pad(b, t.getHour(), 2).append(':');
-    pad(b, t.getMinute(), 2).append(':');
-    pad(b, t.getSecond(), 2).append('.');
-    return pad(b, t.getNano() / 1_000_000, 3).append('Z').toString();
-  }
-
-  private static StringBuilder pad(StringBuilder b, int value, int width) {
-    String digits = Integer.toString(value);
-    for (int i = digits.length(); i < width; i++) {
-      b.append('0');
-    }
-    return b.append(digits);
+    return UtcText.isoMillis(epochMillis);
   }
 
   public boolean enabled(Level level) {

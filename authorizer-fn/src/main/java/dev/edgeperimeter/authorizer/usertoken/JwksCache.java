@@ -194,9 +194,4 @@ public final class JwksCache {
   public long fetchCount() {
     return fetches.get();
   }
-
-  /** Failed fetches so far. */
-  public long failedFetchCount() {
-    return failedFetches.get();
-  }
 }

@@ -19,12 +19,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.json.JsonLimits;
+import dev.edgeperimeter.testsupport.EdgeAssertionSigner;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Date;
@@ -105,7 +103,7 @@ public record TokenFixtures(
       String path = "/orders/42";
       List<String> edge = new ArrayList<>(assertionCount);
       List<String> bound = new ArrayList<>(assertionCount);
-      String ath = ath(rs.get(0));
+      String ath = EdgeAssertionSigner.accessTokenHash(rs.get(0));
       for (int i = 0; i < assertionCount; i++) {
         edge.add(assertion(mac, now, "edge-" + i, method, path, null, "user-0"));
         bound.add(assertion(mac, now, "bound-" + i, method, path, ath, "user-0"));
@@ -167,15 +165,6 @@ public record TokenFixtures(
     com.nimbusds.jose.JWSObject jws = new com.nimbusds.jose.JWSObject(header, new com.nimbusds.jose.Payload(json));
     jws.sign(mac);
     return jws.serialize();
-  }
-
-  /** base64url SHA-256 of the token's ASCII bytes (contract {@code ath}). */
-  public static String ath(String token) {
-    try {
-      return Base64Url.encode(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   public void write(Path file) throws IOException {

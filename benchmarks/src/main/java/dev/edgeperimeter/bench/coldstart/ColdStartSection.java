@@ -14,6 +14,7 @@ import dev.edgeperimeter.shared.keys.KeyMaterialCipher;
 import dev.edgeperimeter.shared.keys.KeyRecord;
 import dev.edgeperimeter.shared.keys.KeyState;
 import dev.edgeperimeter.shared.keys.KeyTable;
+import dev.edgeperimeter.testsupport.EdgeAssertionSigner;
 import dev.edgeperimeter.testsupport.MotoServer;
 import dev.edgeperimeter.testsupport.SamTemplate;
 import dev.edgeperimeter.testsupport.TemplateResources;
@@ -204,7 +205,7 @@ public final class ColdStartSection {
     String token = tokens.rs256Tokens().get(i);
     long now = Instant.now().getEpochSecond();
     String assertion = TokenFixtures.assertion(mac, now, "cold-" + i + "-" + now, "GET", "/orders/42",
-        TokenFixtures.ath(token), "user-" + i);
+        EdgeAssertionSigner.accessTokenHash(token), "user-" + i);
     String json = RestRequestEvent.json(assertion, token, now);
     Path file = ctx.workDir().resolve("coldstart-event-" + i + ".json");
     Files.writeString(file, json, StandardCharsets.UTF_8);

@@ -76,7 +76,7 @@ public final class IngestSection {
    */
   String staleIngestClasses() {
     try {
-      Path jar = Path.of(IngestPipeline.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path jar = Path.of(BenchContext.codeSource(IngestPipeline.class));
       Path sources = ctx.projectDir().resolve("log-ingest-fn/src/main/java");
       if (!Files.isDirectory(sources)) {
         return null;

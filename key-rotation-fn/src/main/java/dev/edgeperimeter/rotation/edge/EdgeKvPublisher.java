@@ -6,7 +6,7 @@ import com.akamai.edgegrid.signer.Request;
 import com.akamai.edgegrid.signer.exceptions.RequestSigningException;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeperimeter.rotation.RotationJson;
 import dev.edgeperimeter.shared.json.JsonLimits;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeKvPublisher implements EdgeKeyPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeKvPublisher.class);
-  private static final ObjectMapper MAPPER = new ObjectMapper(JsonLimits.FACTORY);
   static final int ITEM_FORMAT_VERSION = 1;
 
   /**
@@ -209,7 +208,7 @@ public final class EdgeKvPublisher implements EdgeKeyPublisher {
 
   private static String kidOf(String body) {
     try {
-      JsonNode node = MAPPER.readTree(body);
+      JsonNode node = RotationJson.MAPPER.readTree(body);
       JsonNode kid = node == null ? null : node.get("kid");
       return kid != null && kid.isTextual() ? kid.asText() : null;
     } catch (IOException e) {

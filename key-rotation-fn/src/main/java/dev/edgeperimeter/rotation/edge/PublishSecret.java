@@ -1,9 +1,8 @@
 package dev.edgeperimeter.rotation.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeperimeter.rotation.RotationJson;
 import dev.edgeperimeter.shared.crypto.Base64Url;
-import dev.edgeperimeter.shared.json.JsonLimits;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -25,7 +24,6 @@ import java.util.Locale;
 public record PublishSecret(URI baseUri, String clientToken, String clientSecret, String accessToken,
                             byte[] wrappingKey) {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper(JsonLimits.FACTORY);
   /** The value {@code template.yaml} puts in every field of the secret it creates. */
   static final String PLACEHOLDER = "REPLACE_ME";
   private static final List<String> FIELDS = List.of("host", "client_token", "client_secret", "access_token",
@@ -39,7 +37,7 @@ public record PublishSecret(URI baseUri, String clientToken, String clientSecret
   public static PublishSecret parse(String json) {
     JsonNode root;
     try {
-      root = MAPPER.readTree(json);
+      root = RotationJson.MAPPER.readTree(json);
     } catch (IOException e) {
       throw new IllegalArgumentException("the publish secret is not a JSON object");
     }

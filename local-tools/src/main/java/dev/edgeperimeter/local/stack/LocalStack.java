@@ -368,11 +368,6 @@ public final class LocalStack implements AutoCloseable {
     return Map.copyOf(parameters);
   }
 
-  /** Milliseconds per start-up phase, and {@code total}. */
-  public Map<String, Long> startupTimings() {
-    return Map.copyOf(timings);
-  }
-
   public String bootstrapResult() {
     return bootstrapResult;
   }

@@ -1,6 +1,5 @@
 package dev.edgeperimeter.shared.crypto;
 
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 
@@ -23,7 +22,7 @@ public final class HmacSha256 {
   private final MessageDigest outer;
 
   public HmacSha256(byte[] key) {
-    byte[] k = key.length > BLOCK_BYTES ? sha256().digest(key) : key;
+    byte[] k = key.length > BLOCK_BYTES ? Sha256.digest(key) : key;
     byte[] ipad = new byte[BLOCK_BYTES];
     byte[] opad = new byte[BLOCK_BYTES];
     for (int i = 0; i < BLOCK_BYTES; i++) {
@@ -31,9 +30,9 @@ public final class HmacSha256 {
       ipad[i] = (byte) (b ^ 0x36);
       opad[i] = (byte) (b ^ 0x5c);
     }
-    inner = sha256();
+    inner = Sha256.newDigest();
     inner.update(ipad);
-    outer = sha256();
+    outer = Sha256.newDigest();
     outer.update(opad);
     Arrays.fill(ipad, (byte) 0);
     Arrays.fill(opad, (byte) 0);
@@ -68,14 +67,6 @@ public final class HmacSha256 {
       return (MessageDigest) primed.clone(); // the primed states are never updated again
     } catch (CloneNotSupportedException e) {
       throw new IllegalStateException("the JDK's SHA-256 cannot be cloned", e);
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
     }
   }
 }

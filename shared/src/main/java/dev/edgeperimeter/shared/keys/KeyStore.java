@@ -21,14 +21,6 @@ public final class KeyStore implements KeySetSource {
     this.tableName = tableName;
   }
 
-  public String tableName() {
-    return tableName;
-  }
-
-  public DynamoDbClient dynamo() {
-    return dynamo;
-  }
-
   @Override
   public List<KeyRecord> load(String keySet) {
     List<KeyRecord> keys = new ArrayList<>();
@@ -40,7 +32,7 @@ public final class KeyStore implements KeySetSource {
           .expressionAttributeNames(Map.of("#pk", KeyTable.PK, "#sk", KeyTable.SK))
           .expressionAttributeValues(Map.of(
               ":pk", KeyTable.s(KeyTable.partitionKey(keySet)),
-              ":prefix", KeyTable.s("KEY#")))
+              ":prefix", KeyTable.s(KeyTableLayout.SORT_KEY_PREFIX)))
           .consistentRead(true);
       if (start != null) {
         request.exclusiveStartKey(start);

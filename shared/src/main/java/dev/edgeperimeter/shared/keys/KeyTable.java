@@ -24,8 +24,8 @@ public final class KeyTable {
   public static final String EXPIRES_AT = KeyTableLayout.EXPIRES_AT;
   public static final String VERSION = KeyTableLayout.VERSION;
 
-  public static final String DEFAULT_KEY_SET = "edge-origin";
-  public static final String ALG_HS256 = "HS256";
+  public static final String DEFAULT_KEY_SET = KeyTableLayout.DEFAULT_KEY_SET;
+  public static final String ALG_HS256 = KeyTableLayout.ALG_HS256;
 
   private KeyTable() {
   }

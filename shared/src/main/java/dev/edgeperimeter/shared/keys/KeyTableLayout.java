@@ -23,6 +23,8 @@ public final class KeyTableLayout {
   public static final String EXPIRES_AT = "expiresAt";
   public static final String VERSION = "version";
   public static final String SORT_KEY_PREFIX = "KEY#";
+  public static final String DEFAULT_KEY_SET = "edge-origin";
+  public static final String ALG_HS256 = "HS256";
 
   /** One item's attributes as the mapping reads them: the value, or {@code null} when absent or of another type. */
   public interface ItemView {

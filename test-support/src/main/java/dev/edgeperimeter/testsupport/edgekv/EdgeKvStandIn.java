@@ -148,11 +148,6 @@ public final class EdgeKvStandIn implements AutoCloseable {
     }
   }
 
-  /** Starts with default options (random credentials, edge reads refused) and returns the server. */
-  public static EdgeKvStandIn startDefault() {
-    return builder().build().start();
-  }
-
   /** Binds a free loopback port and starts serving. */
   public synchronized EdgeKvStandIn start() {
     if (server != null) {

@@ -1,13 +1,11 @@
 package dev.edgeperimeter.shared.aws.direct;
 
 import dev.edgeperimeter.shared.crypto.HmacSha256;
+import dev.edgeperimeter.shared.crypto.Sha256;
+import dev.edgeperimeter.shared.time.UtcText;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -36,9 +34,9 @@ public final class SigV4 {
    */
   public static Map<String, String> sign(String method, URI uri, Map<String, String> headers, byte[] payload,
       String region, String service, SigningCredentials credentials, Instant now) {
-    String amzDate = amzDate(now);
+    String amzDate = UtcText.basicSeconds(now.getEpochSecond());
     String date = amzDate.substring(0, 8);
-    String payloadHash = HEX.formatHex(sha256(payload));
+    String payloadHash = HEX.formatHex(Sha256.digest(payload));
     Map<String, String> added = new LinkedHashMap<>();
     added.put("X-Amz-Content-Sha256", payloadHash); // optional outside S3; sent and signed, as the SDK does
     added.put("X-Amz-Date", amzDate);
@@ -67,7 +65,7 @@ public final class SigV4 {
 
     String scope = date + "/" + region + "/" + service + "/aws4_request";
     String stringToSign = ALGORITHM + "\n" + amzDate + "\n" + scope + "\n"
-        + HEX.formatHex(sha256(request.toString().getBytes(StandardCharsets.UTF_8)));
+        + HEX.formatHex(Sha256.digest(request.toString().getBytes(StandardCharsets.UTF_8)));
     byte[] key = hmac(("AWS4" + credentials.secretAccessKey()).getBytes(StandardCharsets.UTF_8), date);
     key = hmac(key, region);
     key = hmac(key, service);
@@ -78,25 +76,6 @@ public final class SigV4 {
     return added;
   }
 
-  /** {@code yyyyMMdd'T'HHmmss'Z'} in UTC (without a {@code DateTimeFormatter}, slow to load in a cold start). */
-  static String amzDate(Instant now) {
-    LocalDateTime t = LocalDateTime.ofEpochSecond(now.getEpochSecond(), 0, ZoneOffset.UTC);
-    StringBuilder b = new StringBuilder(16);
-    pad(b, t.getYear(), 4);
-    pad(b, t.getMonthValue(), 2);
-    pad(b, t.getDayOfMonth(), 2).append('T');
-    pad(b, t.getHour(), 2);
-    pad(b, t.getMinute(), 2);
-    return pad(b, t.getSecond(), 2).append('Z').toString();
-  }
-
-  private static StringBuilder pad(StringBuilder b, int value, int width) {
-    String digits = Integer.toString(value);
-    for (int i = digits.length(); i < width; i++) {
-      b.append('0');
-    }
-    return b.append(digits);
-  }
 
   /** The {@code Host} header the JDK's HTTP client sends for {@code uri} (port only when not the default). */
   public static String hostHeader(URI uri) {
@@ -140,15 +119,6 @@ public final class SigV4 {
     }
     return b.toString();
   }
-
-  static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
-  }
-
   private static byte[] hmac(byte[] key, String data) {
     return HmacSha256.mac(key, data.getBytes(StandardCharsets.UTF_8));
   }
