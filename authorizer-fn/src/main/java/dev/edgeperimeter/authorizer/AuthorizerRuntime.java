@@ -48,9 +48,9 @@ import java.util.function.Supplier;
  * instance ({@link #shared()}, built from the environment at class init) and differ only in the
  * event shape they read and the answer they write.
  *
- * <p>Code that runs during a cold start uses anonymous classes rather than lambdas or method
- * references: a JVM spins each lambda's class at its first use (about 0.3 ms apiece, dozens on this
- * path), which {@code ./bench}'s cold-start row measured.
+ * <p>The init path (this class, the caches, the signed AWS calls) uses anonymous classes rather
+ * than lambdas or method references: a JVM spins each lambda's class at its first use (about
+ * 0.3 ms apiece; there were dozens), which {@code ./bench}'s cold-start row measured.
  */
 public final class AuthorizerRuntime {
   /**

@@ -86,7 +86,8 @@ public final class EdgeAssertionVerifier {
     int end = assertion.length();
     byte[] headerJson = Base64Url.decodeOrNull(assertion, 0, d1);
     byte[] claimsJson = headerJson == null ? null : Base64Url.decodeOrNull(assertion, d1 + 1, d2);
-    if (claimsJson == null || !Base64Url.isStrict(assertion, d2 + 1, end)) {
+    byte[] signature = claimsJson == null ? null : Base64Url.decodeOrNull(assertion, d2 + 1, end);
+    if (signature == null) {
       throw new Rejection(Reason.MALFORMED);
     }
     Header header = parseHeader(headerJson);
@@ -118,7 +119,7 @@ public final class EdgeAssertionVerifier {
 
     // step 3: signature
     byte[] signingInput = assertion.substring(0, d2).getBytes(StandardCharsets.US_ASCII);
-    if (!match.key().verify(signingInput, assertion.substring(d2 + 1))) {
+    if (!match.key().verify(signingInput, signature)) {
       throw new Rejection(Reason.BAD_SIGNATURE, kid, jti, degraded);
     }
 

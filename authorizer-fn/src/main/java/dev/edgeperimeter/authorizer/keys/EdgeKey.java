@@ -1,6 +1,5 @@
 package dev.edgeperimeter.authorizer.keys;
 
-import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.crypto.HmacSha256;
 
 /**
@@ -34,17 +33,11 @@ public final class EdgeKey {
   }
 
   /**
-   * HMAC-SHA256 check of {@code signature} over {@code signingInput} (the ASCII bytes of
-   * {@code header.claims}), compared in constant time. The algorithm was pinned to HS256 and the
-   * signature's base64url checked strictly by the caller before this point.
+   * HMAC-SHA256 check of {@code signature} (decoded from strict base64url by the caller) over
+   * {@code signingInput} (the ASCII bytes of {@code header.claims}), compared in constant time. The
+   * algorithm was pinned to HS256 by the caller before this point.
    */
-  public boolean verify(byte[] signingInput, String signatureBase64Url) {
-    byte[] signature;
-    try {
-      signature = Base64Url.decode(signatureBase64Url);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+  public boolean verify(byte[] signingInput, byte[] signature) {
     return hmac.verify(signingInput, signature);
   }
 

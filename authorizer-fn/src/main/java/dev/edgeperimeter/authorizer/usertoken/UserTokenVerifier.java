@@ -146,15 +146,20 @@ public final class UserTokenVerifier {
   private Result verifyUncached(String token, long now) throws Rejection {
     int d1 = token.indexOf('.');
     int d2 = d1 < 0 ? -1 : token.indexOf('.', d1 + 1);
-    if (d1 <= 0 || d2 < 0 || d2 == d1 + 1 || token.indexOf('.', d2 + 1) >= 0 || d2 == token.length() - 1
-        || !Base64Url.isStrict(token, 0, d1) || !Base64Url.isStrict(token, d1 + 1, d2)
-        || !Base64Url.isStrict(token, d2 + 1, token.length())) {
+    if (d1 <= 0 || d2 < 0 || d2 == d1 + 1 || token.indexOf('.', d2 + 1) >= 0 || d2 == token.length() - 1) {
+      throw invalid();
+    }
+    // each part strict base64url (null otherwise), checked and decoded in one pass
+    byte[] headerJson = Base64Url.decodeOrNull(token, 0, d1);
+    byte[] claimsJson = Base64Url.decodeOrNull(token, d1 + 1, d2);
+    byte[] signature = Base64Url.decodeOrNull(token, d2 + 1, token.length());
+    if (headerJson == null || claimsJson == null || signature == null) {
       throw invalid();
     }
     // header: alg pinned to the asymmetric allow-list before anything else
     String alg = null;
     String kid = null;
-    try (JsonParser p = JsonLimits.FACTORY.createParser(Base64Url.decodeOrNull(token, 0, d1))) {
+    try (JsonParser p = JsonLimits.FACTORY.createParser(headerJson)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw invalid();
       }
@@ -184,7 +189,6 @@ public final class UserTokenVerifier {
     if (!fits || (key.alg() != null && !key.alg().equals(alg))) {
       throw invalid();
     }
-    byte[] signature = Base64Url.decodeOrNull(token, d2 + 1, token.length());
     if (alg.equals("ES256") && signature.length != 64) {
       throw invalid();
     }
@@ -202,7 +206,7 @@ public final class UserTokenVerifier {
     } catch (GeneralSecurityException | RuntimeException e) {
       throw invalid();
     }
-    UserToken verified = checkClaims(Base64Url.decodeOrNull(token, d1 + 1, d2), now, kid);
+    UserToken verified = checkClaims(claimsJson, now, kid);
     return new Result(verified, match.degraded());
   }
 
