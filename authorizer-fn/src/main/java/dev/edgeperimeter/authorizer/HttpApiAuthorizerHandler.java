@@ -1,19 +1,20 @@
 package dev.edgeperimeter.authorizer;
 
 import dev.edgeperimeter.authorizer.event.EventType;
+import dev.edgeperimeter.authorizer.pipeline.AuthorizerPipeline;
+import dev.edgeperimeter.authorizer.wiring.Authorizer;
 
 /**
- * HTTP API {@code REQUEST} authorizer, payload format 2.0. The path is {@code rawPath} without a
- * leading {@code /<stage>} (unless the stage is {@code $default}). With {@code HTTP_API_RESPONSE=simple}
- * (the default) answers {@code {"isAuthorized": ..., "context": ...}}; with {@code iam} an IAM policy,
- * or {@code RuntimeException("Unauthorized")} (401).
+ * HTTP API (payload format 2.0) authorizer: answers a simple response
+ * ({@code {"isAuthorized":…,"context":…}}) by default, or an IAM policy with
+ * {@code HTTP_API_RESPONSE=iam}.
  */
 public final class HttpApiAuthorizerHandler extends AuthorizerStreamHandler {
   public HttpApiAuthorizerHandler() {
-    this(AuthorizerRuntime.shared());
+    this(Authorizer.shared().pipeline());
   }
 
-  public HttpApiAuthorizerHandler(AuthorizerRuntime runtime) {
-    super(runtime, EventType.HTTP_API);
+  public HttpApiAuthorizerHandler(AuthorizerPipeline pipeline) {
+    super(pipeline, EventType.HTTP_API);
   }
 }

@@ -2,6 +2,8 @@ package dev.edgeperimeter.authorizer;
 
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig.AuthMode;
 import dev.edgeperimeter.authorizer.event.EventType;
+import dev.edgeperimeter.authorizer.pipeline.AuthorizerPipeline;
+import dev.edgeperimeter.authorizer.wiring.Authorizer;
 import dev.edgeperimeter.shared.config.ConfigException;
 
 /**
@@ -12,18 +14,19 @@ import dev.edgeperimeter.shared.config.ConfigException;
  */
 public final class RestTokenAuthorizerHandler extends AuthorizerStreamHandler {
   public RestTokenAuthorizerHandler() {
-    this(AuthorizerRuntime.shared());
+    this(Authorizer.shared().pipeline());
   }
 
-  public RestTokenAuthorizerHandler(AuthorizerRuntime runtime) {
-    super(requireEdgeMode(runtime), EventType.REST_TOKEN);
+  public RestTokenAuthorizerHandler(AuthorizerPipeline pipeline) {
+    super(requireEdgeMode(pipeline), EventType.REST_TOKEN);
   }
 
-  private static AuthorizerRuntime requireEdgeMode(AuthorizerRuntime runtime) {
-    if (runtime.config().mode() != AuthMode.EDGE) {
+  private static AuthorizerPipeline requireEdgeMode(AuthorizerPipeline pipeline) {
+    AuthMode mode = pipeline.core().mode();
+    if (mode != AuthMode.EDGE) {
       throw new ConfigException("AUTH_MODE", "must be 'edge' for the REST TOKEN authorizer (a TOKEN authorizer "
-          + "receives only X-Edge-Assertion, never the user's bearer token), got '" + runtime.config().mode().value() + "'");
+          + "receives only X-Edge-Assertion, never the user's bearer token), got '" + mode.value() + "'");
     }
-    return runtime;
+    return pipeline;
   }
 }

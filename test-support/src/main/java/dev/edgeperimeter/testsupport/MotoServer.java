@@ -1,10 +1,7 @@
 package dev.edgeperimeter.testsupport;
 
 import dev.edgeperimeter.shared.aws.AwsClients;
-import dev.edgeperimeter.shared.aws.AwsEnvironment;
 import dev.edgeperimeter.shared.aws.AwsSettings;
-import dev.edgeperimeter.shared.aws.direct.CredentialsSource;
-import dev.edgeperimeter.shared.aws.direct.SigningCredentials;
 import java.io.File;
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -126,16 +123,6 @@ public final class MotoServer implements AutoCloseable {
   public AwsSettings settings() {
     return new AwsSettings(REGION, Optional.of(endpoint()),
         StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)));
-  }
-
-  /** Where the authorizer's direct (SDK-free) AWS calls go: this server, the fixed region. */
-  public AwsEnvironment awsEnvironment() {
-    return new AwsEnvironment(REGION.id(), Optional.of(endpoint()));
-  }
-
-  /** The dummy credentials moto accepts, for the direct calls. */
-  public CredentialsSource directCredentials() {
-    return CredentialsSource.fixed(SigningCredentials.of(ACCESS_KEY, SECRET_KEY, null));
   }
 
   public AwsClients clients() {

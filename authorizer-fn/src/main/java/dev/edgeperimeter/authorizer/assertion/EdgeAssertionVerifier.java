@@ -7,6 +7,7 @@ import dev.edgeperimeter.authorizer.core.Rejection;
 import dev.edgeperimeter.authorizer.keys.EdgeKeyResolver;
 import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.json.JsonLimits;
+import dev.edgeperimeter.shared.json.StrictUtf8;
 import dev.edgeperimeter.shared.keys.KeyId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,12 +23,13 @@ import java.util.Set;
  *
  * <ol>
  *   <li>structure: present, at most 4 KiB, three strict base64url parts (unpadded, canonical), a
- *       JSON object in each of the first two (duplicate keys, trailing data and deep nesting are
- *       malformed), required claims present with the right JSON types;</li>
+ *       UTF-8 JSON object in each of the first two (RFC 8725 section 3.7: any other encoding, a
+ *       byte-order mark, duplicate keys, trailing data and deep nesting are malformed), required
+ *       claims present with the right JSON types;</li>
  *   <li>header: {@code alg} exactly {@code HS256} (pinned: never taken from the token), {@code typ}
  *       exactly {@code edge+jwt}, no {@code crit}, {@code kid} naming an accepted key; {@code jku},
  *       {@code jwk}, {@code x5u}, {@code x5c} are ignored;</li>
- *   <li>HMAC-SHA256 signature ({@code HmacSha256}, constant-time comparison);</li>
+ *   <li>HMAC-SHA256 signature (the JCA {@code Mac}, constant-time comparison);</li>
  *   <li>{@code iss}, {@code aud}, {@code iat}, {@code exp}, lifetime;</li>
  *   <li>{@code htm} / {@code htu} equal to the request's method and path, byte for byte;</li>
  *   <li>{@code ath} when the request carries a bearer token.</li>
@@ -256,7 +258,11 @@ public final class EdgeAssertionVerifier {
    * {@code into}; anything else, or JSON the parser refuses, is malformed.
    */
   private static <T extends Members> T readObject(byte[] json, T into) throws Rejection {
-    try (JsonParser p = JsonLimits.FACTORY.createParser(json)) {
+    String text = StrictUtf8.decodeOrNull(json);
+    if (text == null) {
+      throw new Rejection(Reason.MALFORMED);
+    }
+    try (JsonParser p = JsonLimits.FACTORY.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new Rejection(Reason.MALFORMED);
       }

@@ -11,6 +11,8 @@ package dev.edgeperimeter.authorizer.core;
  * @param ambiguous     the event carried one of these headers more than once (treated as malformed)
  * @param methodArn     {@code methodArn} / {@code routeArn} of the event, or {@code null}
  * @param sourceIp      the caller's IP as API Gateway reports it (logging only), or {@code null}
+ * @param requestId     API Gateway's request id ({@code requestContext.requestId}), the log lines'
+ *                      correlation id, or {@code null} (TOKEN events carry none)
  */
 public record AuthRequest(
     String method,
@@ -19,7 +21,14 @@ public record AuthRequest(
     String authorization,
     boolean ambiguous,
     String methodArn,
-    String sourceIp) {
+    String sourceIp,
+    String requestId) {
+
+  /** A request without a correlation id. */
+  public AuthRequest(String method, String path, String assertion, String authorization, boolean ambiguous,
+      String methodArn, String sourceIp) {
+    this(method, path, assertion, authorization, ambiguous, methodArn, sourceIp, null);
+  }
 
   /** A request for tests and benchmarks: an optional bearer token becomes the Authorization header. */
   public static AuthRequest of(String method, String path, String assertion, String bearer, String methodArn) {

@@ -1,6 +1,7 @@
 package dev.edgeperimeter.authorizer.core;
 
 import dev.edgeperimeter.authorizer.policy.RouteScopes;
+import dev.edgeperimeter.authorizer.usertoken.OidcUrls;
 import dev.edgeperimeter.shared.config.ConfigException;
 import dev.edgeperimeter.shared.config.Env;
 import dev.edgeperimeter.shared.keys.KeyId;
@@ -25,13 +26,17 @@ import java.util.Set;
  * @param edgeAudience       {@code EDGE_AUDIENCE}
  * @param clockSkew          {@code CLOCK_SKEW_SECONDS}
  * @param maxAssertionLifetime {@code MAX_ASSERTION_LIFETIME_SECONDS} (at most the contract's 300)
- * @param keyCacheTtl        {@code KEY_CACHE_TTL_SECONDS}
- * @param maxStaleness       {@code MAX_STALENESS_SECONDS}: the age (since its last successful load) up
- *                           to which a key set or JWKS keeps serving while its source is unreachable;
- *                           never less than the cache's own refresh time (0 = no stale serving)
- * @param oidcIssuer         {@code OIDC_ISSUER} (required in {@code edge+jwt} mode)
+ * @param keyCacheTtl        {@code KEY_CACHE_TTL_SECONDS}: how long a loaded key set is used; bounds how
+ *                           late a revocation takes effect
+ * @param keyStaleServing    {@code KEY_STALE_SERVING_SECONDS}: how long past its TTL the key set keeps
+ *                           serving while DynamoDB or KMS cannot be read (default 0: never, so a
+ *                           revocation holds during an outage too; an opt-in trade for availability)
+ * @param maxStaleness       {@code MAX_STALENESS_SECONDS}: the age (since its last successful fetch) up
+ *                           to which the JWKS keeps serving while the issuer is unreachable; never
+ *                           less than the JWKS cache's own refresh time
+ * @param oidcIssuer         {@code OIDC_ISSUER} (required in {@code edge+jwt} mode; https)
  * @param oidcAudiences      {@code OIDC_AUDIENCE} (required in {@code edge+jwt} mode)
- * @param oidcJwksUrl        {@code OIDC_JWKS_URL}; discovery from the issuer when absent
+ * @param oidcJwksUrl        {@code OIDC_JWKS_URL} (https); discovery from the issuer when absent
  * @param tokenUse           {@code OIDC_TOKEN_USE}
  * @param requiredClaims     {@code OIDC_REQUIRED_CLAIMS}
  * @param tokenCacheTtl      {@code TOKEN_CACHE_SECONDS}
@@ -52,6 +57,7 @@ public record AuthorizerConfig(
     Duration clockSkew,
     Duration maxAssertionLifetime,
     Duration keyCacheTtl,
+    Duration keyStaleServing,
     Duration maxStaleness,
     Optional<String> oidcIssuer,
     Set<String> oidcAudiences,
@@ -65,6 +71,13 @@ public record AuthorizerConfig(
     String serviceName,
     String metricsNamespace,
     String logLevel) {
+
+  /**
+   * The deadline of one key-set refresh (the DynamoDB query and every KMS decrypt behind it): with
+   * a JWKS fetch (at most about 2.5 s) it stays well inside the function's 6 s timeout, so an AWS
+   * service that accepts connections and never answers yields a 401, never a Lambda timeout.
+   */
+  public static final Duration KEY_REFRESH_BUDGET = Duration.ofMillis(2500);
 
   /** The contract's ceiling on {@code exp - iat}. */
   public static final int CONTRACT_MAX_LIFETIME_SECONDS = 300;
@@ -91,14 +104,22 @@ public record AuthorizerConfig(
   public enum TokenUse { ACCESS, ID, ANY }
 
   /**
-   * Who verifies user-token signatures: {@code accp}, the Amazon Corretto Crypto Provider (AWS-LC,
-   * native; about twice the JDK's RSA speed), loaded off the request path and replaced by the JDK
-   * wherever it cannot load; or {@code jdk}, the JDK's own providers only.
+   * Which JCA provider Nimbus verifies user-token signatures with: {@code accp}, the Amazon Corretto
+   * Crypto Provider (AWS-LC, native; about twice the JDK's RSA speed), replaced by the JDK wherever
+   * it cannot load; or {@code jdk}, the JDK's own providers only.
    */
   public enum SignatureProvider { ACCP, JDK }
 
   /** The HTTP API authorizer's response format. */
   public enum HttpApiResponse { SIMPLE, IAM }
+
+  /** OIDC URLs: https, or http to a loopback host for local runs ({@link OidcUrls}). */
+  private static void requireTrusted(Env env, String variable, URI uri) {
+    String problem = OidcUrls.problem(uri);
+    if (problem != null) {
+      throw env.invalid(variable, problem);
+    }
+  }
 
   /** Reads and validates the configuration. */
   public static AuthorizerConfig fromEnv(Env env) {
@@ -118,13 +139,15 @@ public record AuthorizerConfig(
     Duration lifetime = env.seconds("MAX_ASSERTION_LIFETIME_SECONDS", Duration.ofSeconds(CONTRACT_MAX_LIFETIME_SECONDS),
         1, CONTRACT_MAX_LIFETIME_SECONDS);
     Duration keyTtl = env.seconds("KEY_CACHE_TTL_SECONDS", Duration.ofSeconds(60), 1, 3600);
+    Duration keyStale = env.seconds("KEY_STALE_SERVING_SECONDS", Duration.ZERO, 0, 86_400);
     Duration staleness = env.seconds("MAX_STALENESS_SECONDS", Duration.ofSeconds(900), 0, 86_400);
     Optional<String> oidcIssuer = env.optional("OIDC_ISSUER");
     if (oidcIssuer.isPresent()) {
-      env.uri("OIDC_ISSUER", oidcIssuer.get()); // validated: an issuer is an absolute URL
+      requireTrusted(env, "OIDC_ISSUER", env.uri("OIDC_ISSUER", oidcIssuer.get()));
     }
     Set<String> oidcAudiences = new LinkedHashSet<>(env.list("OIDC_AUDIENCE", List.of()));
     Optional<URI> jwksUrl = env.optionalUri("OIDC_JWKS_URL");
+    jwksUrl.ifPresent(u -> requireTrusted(env, "OIDC_JWKS_URL", u));
     TokenUse tokenUse = TokenUse.valueOf(env.oneOf("OIDC_TOKEN_USE", "any", Set.of("access", "id", "any"))
         .toUpperCase(java.util.Locale.ROOT));
     List<String> required = env.list("OIDC_REQUIRED_CLAIMS", List.of());
@@ -150,7 +173,7 @@ public record AuthorizerConfig(
     SignatureProvider signatureProvider = env.oneOf("SIGNATURE_PROVIDER", "accp", Set.of("accp", "jdk")).equals("jdk")
         ? SignatureProvider.JDK : SignatureProvider.ACCP;
     return new AuthorizerConfig(mode, table, keySet, env.optional("KMS_KEY_ID"), Set.copyOf(issuers), audience,
-        skew, lifetime, keyTtl, staleness, oidcIssuer, Set.copyOf(oidcAudiences), jwksUrl, tokenUse,
+        skew, lifetime, keyTtl, keyStale, staleness, oidcIssuer, Set.copyOf(oidcAudiences), jwksUrl, tokenUse,
         List.copyOf(required), tokenTtl, signatureProvider, routes, httpApi, env.string("POWERTOOLS_SERVICE_NAME", "authorizer"),
         env.string("POWERTOOLS_METRICS_NAMESPACE", "EdgePerimeter"), logLevel);
   }

@@ -63,7 +63,8 @@ public final class EventParser {
     if (f.httpMethod == null || f.path == null || (requireArn && MethodArn.parse(f.methodArn) == null)) {
       throw new Rejection(Reason.MALFORMED);
     }
-    return new AuthRequest(f.httpMethod, f.path, f.assertion, f.authorization, f.ambiguous, f.methodArn, f.sourceIp);
+    return new AuthRequest(f.httpMethod, f.path, f.assertion, f.authorization, f.ambiguous, f.methodArn, f.sourceIp,
+        f.requestId);
   }
 
   private static AuthRequest httpApi(Fields f, boolean requireArn) throws Rejection {
@@ -81,7 +82,8 @@ public final class EventParser {
         path = path.substring(prefix.length());
       }
     }
-    return new AuthRequest(f.contextMethod, path, f.assertion, f.authorization, f.ambiguous, f.routeArn, f.sourceIp);
+    return new AuthRequest(f.contextMethod, path, f.assertion, f.authorization, f.ambiguous, f.routeArn, f.sourceIp,
+        f.requestId);
   }
 
   /** What the three shapes carry, read in one pass. */
@@ -97,6 +99,7 @@ public final class EventParser {
     String stage;
     String contextMethod;
     String sourceIp;
+    String requestId;
     String assertion;
     String authorization;
     int assertionCount;
@@ -233,6 +236,7 @@ public final class EventParser {
       JsonToken v = p.nextToken();
       switch (name) {
         case "stage" -> f.stage = optionalString(p, v);
+        case "requestId" -> f.requestId = v == JsonToken.VALUE_STRING ? p.getText() : skip(p);
         case "identity" -> readObject(p, v, (key, value) -> {
           if ("sourceIp".equals(key)) {
             f.sourceIp = value;
@@ -248,6 +252,11 @@ public final class EventParser {
         default -> p.skipChildren();
       }
     }
+  }
+
+  private static String skip(JsonParser p) throws IOException {
+    p.skipChildren();
+    return null;
   }
 
   @FunctionalInterface

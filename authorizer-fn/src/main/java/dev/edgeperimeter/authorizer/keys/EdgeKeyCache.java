@@ -5,42 +5,37 @@ import dev.edgeperimeter.authorizer.core.Rejection;
 import dev.edgeperimeter.shared.crypto.Sha256;
 import dev.edgeperimeter.shared.keys.KeyId;
 import dev.edgeperimeter.shared.keys.KeyRecord;
+import dev.edgeperimeter.shared.keys.KeySetSource;
 import dev.edgeperimeter.shared.keys.KeyTableLayout;
 import dev.edgeperimeter.shared.keys.MaterialDecrypter;
+import dev.edgeperimeter.shared.time.Deadline;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
- * The shared key set, cached per container (contract section 1).
+ * The shared key set, cached per container (contract section 1) in a {@link RefreshingValue}.
  *
  * <ul>
- *   <li>Loaded from the key table through {@code loader} (the shared {@code KeyStoreOverHttp});
- *       material of accepted keys decrypted once per key through {@code decryptor} (the shared
- *       {@code KmsDecryptOverHttp}, KMS) and reused across refreshes while its ciphertext is
- *       unchanged. Inactive keys are never decrypted.</li>
- *   <li>Fresh for {@code ttl}; the first request after that refreshes it (single flight: one
- *       caller refreshes, concurrent callers keep serving the cached set). So steady state makes no
- *       DynamoDB or KMS call per request, and a revocation takes effect within one TTL.</li>
+ *   <li>Loaded from the key table ({@link KeySetSource}: the shared SDK {@code KeyStore}); the
+ *       material of accepted keys decrypted once per key ({@link MaterialDecrypter}: KMS) and reused
+ *       across refreshes while its ciphertext is unchanged. Inactive keys are never decrypted. The
+ *       query and every decrypt of one refresh share one deadline.</li>
+ *   <li>Fresh for the key-cache TTL, so steady state makes no DynamoDB or KMS call per request, and a
+ *       key the table marks {@code REVOKED} is refused within one TTL.</li>
+ *   <li>When the table or KMS cannot be read, by default nothing is served past the TTL: requests
+ *       fail closed with {@code keys_unavailable}, so revocation holds during an outage too. Serving
+ *       the last good set longer ({@code KEY_STALE_SERVING_SECONDS}) is an opt-in; each such
+ *       decision is flagged degraded.</li>
  *   <li>An unknown {@code kid} triggers at most one early refresh per {@link #UNKNOWN_KID_INTERVAL}
  *       (a new {@code NEXT} key is learnt at once; a flood of random kids costs one query per
  *       interval).</li>
- *   <li>When the table or KMS is unreachable, the last good set keeps serving (each such decision
- *       flagged degraded) until it is {@code maxStaleness} old (never less than
- *       {@code ttl}); after that every lookup fails
- *       closed with {@code keys_unavailable}. A failed refresh is retried after
- *       {@link #RETRY_INTERVAL}, not on every request.</li>
  * </ul>
- *
- * Ages use the wall clock, so a SnapStart restore long after the snapshot sees the primed set as
- * expired and refreshes it.
  */
 public final class EdgeKeyCache implements EdgeKeyResolver {
   /** Minimum time between two refreshes caused by unknown kids. */
@@ -49,51 +44,46 @@ public final class EdgeKeyCache implements EdgeKeyResolver {
   public static final Duration RETRY_INTERVAL = Duration.ofSeconds(5);
 
   private final String keySet;
-  private final Supplier<List<KeyRecord>> loader;
-  private final MaterialDecrypter decryptor;
+  private final KeySetSource rows;
+  private final MaterialDecrypter decrypter;
   private final Clock clock;
-  private final long ttlMillis;
-  private final long maxStalenessMillis;
   private final Consumer<String> warnings;
-  private final ReentrantLock refreshLock = new ReentrantLock();
-  private final AtomicLong refreshes = new AtomicLong();
-  private final AtomicLong failedRefreshes = new AtomicLong();
+  private final RefreshingValue<Map<String, Entry>> cache;
 
-  private volatile Snapshot snapshot;
-  private volatile long nextAttemptMillis = Long.MIN_VALUE;
-  private volatile long lastUnknownKidRefreshMillis = Long.MIN_VALUE / 4;
+  /** One row: the record always; the key only for accepted, decryptable rows. */
+  private record Entry(KeyRecord record, EdgeKey key, byte[] ciphertextDigest) {
+  }
 
   /**
-   * @param warnings receives a one-line description of each failed refresh (no secrets)
+   * @param ttl          the key-cache TTL ({@code KEY_CACHE_TTL_SECONDS})
+   * @param staleServing how long past the TTL a key set may serve while its source fails (0: never)
+   * @param loadBudget   the deadline of one refresh, query and decrypts together
+   * @param warnings     receives one line per failed refresh or undecryptable key (no secrets)
    */
-  public EdgeKeyCache(String keySet, Supplier<List<KeyRecord>> loader, MaterialDecrypter decryptor, Clock clock,
-      Duration ttl, Duration maxStaleness, Consumer<String> warnings) {
+  public EdgeKeyCache(String keySet, KeySetSource rows, MaterialDecrypter decrypter, Clock clock, Duration ttl,
+      Duration staleServing, Duration loadBudget, Consumer<String> warnings) {
     this.keySet = keySet;
-    this.loader = loader;
-    this.decryptor = decryptor;
+    this.rows = rows;
+    this.decrypter = decrypter;
     this.clock = clock;
-    this.ttlMillis = ttl.toMillis();
-    this.maxStalenessMillis = Math.max(maxStaleness.toMillis(), ttl.toMillis());
     this.warnings = warnings;
-  }
-
-  /** An immutable view of the key set as last loaded. */
-  private record Snapshot(Map<String, Entry> byKid, long loadedAtMillis) {
-  }
-
-  /** One row: state and notAfter always; the key only for accepted, decryptable rows. */
-  private record Entry(KeyRecord record, EdgeKey key, byte[] ciphertextDigest) {
+    this.cache = new RefreshingValue<>("key set", this::load, clock,
+        new RefreshingValue.Timing(ttl, staleServing, RETRY_INTERVAL, UNKNOWN_KID_INTERVAL, loadBudget), warnings);
   }
 
   @Override
   public Match resolve(String kid, long nowEpochSeconds) throws Rejection {
-    long now = clock.millis();
-    Snapshot s = current(now);
-    Entry entry = s.byKid().get(kid);
-    if (entry == null && KeyId.isValid(kid) && now - lastUnknownKidRefreshMillis >= UNKNOWN_KID_INTERVAL.toMillis()) {
-      lastUnknownKidRefreshMillis = now;
-      s = refresh(s, now, true);
-      entry = s.byKid().get(kid);
+    Optional<RefreshingValue.Read<Map<String, Entry>>> read = cache.get();
+    Entry entry = read.map(r -> r.value().get(kid)).orElse(null);
+    if (entry == null && KeyId.isValid(kid)) {
+      Optional<RefreshingValue.Read<Map<String, Entry>>> early = cache.refreshEarly();
+      if (early.isPresent()) {
+        read = early;
+        entry = early.get().value().get(kid);
+      }
+    }
+    if (read.isEmpty()) {
+      throw new Rejection(Reason.KEYS_UNAVAILABLE);
     }
     if (entry == null) {
       throw new Rejection(Reason.UNKNOWN_KID);
@@ -102,105 +92,35 @@ public final class EdgeKeyCache implements EdgeKeyResolver {
       throw new Rejection(Reason.KEY_INACTIVE);
     }
     if (entry.key() == null) {
-      // accepted row whose material could not be decrypted (KMS unreachable or bad ciphertext)
+      // an accepted row whose material could not be decrypted (KMS unreachable or bad ciphertext)
       throw new Rejection(Reason.KEYS_UNAVAILABLE);
     }
-    return new Match(entry.key(), now - s.loadedAtMillis() >= ttlMillis);
+    return new Match(entry.key(), read.get().degraded());
   }
 
-  private Snapshot current(long now) throws Rejection {
-    Snapshot s = snapshot;
-    if (s == null || now - s.loadedAtMillis() >= ttlMillis) {
-      s = refresh(s, now, false);
-    }
-    if (s == null || now - s.loadedAtMillis() > maxStalenessMillis) {
-      throw new Rejection(Reason.KEYS_UNAVAILABLE);
-    }
-    return s;
-  }
-
-  /**
-   * Loads the key set now, whatever the age of the cached one (cold start, priming); failures are
-   * reported through {@code warnings} and leave the cached set in place.
-   *
-   * @return whether a key set is cached afterwards
-   */
+  /** Loads the key set now (SnapStart priming); failures are reported. Whether a key set is cached. */
   public boolean refreshNow() {
-    Snapshot s = refresh(snapshot, clock.millis(), true, true);
-    return s != null;
+    return cache.refreshNow();
   }
 
-  /**
-   * Loads the key set unless one is cached (cold-start warm-up, off the request thread; a request
-   * arriving meanwhile waits for this load instead of starting its own). A failure is reported but
-   * does not hold back the first request's own attempt by {@link #RETRY_INTERVAL}.
-   *
-   * @return whether a key set is cached afterwards
-   */
-  public boolean prefetch() {
-    Snapshot s = snapshot;
-    return s != null || refresh(null, clock.millis(), true, false) != null;
-  }
-
-  private Snapshot refresh(Snapshot seen, long now, boolean force) {
-    return refresh(seen, now, force, true);
-  }
-
-  private Snapshot refresh(Snapshot seen, long now, boolean force, boolean armRetry) {
-    if (seen != null) {
-      if (!refreshLock.tryLock()) {
-        return seen; // another caller is refreshing: serve the cached set meanwhile
-      }
-    } else {
-      refreshLock.lock(); // nothing cached yet: wait for the one load
-    }
-    try {
-      Snapshot latest = snapshot;
-      if (latest != seen && latest != null) {
-        return latest; // refreshed while we waited
-      }
-      if (!force && now < nextAttemptMillis) {
-        return latest;
-      }
-      try {
-        Snapshot fresh = load(latest, now);
-        snapshot = fresh;
-        refreshes.incrementAndGet();
-        nextAttemptMillis = Long.MIN_VALUE;
-        return fresh;
-      } catch (RuntimeException e) {
-        failedRefreshes.incrementAndGet();
-        if (armRetry) {
-          nextAttemptMillis = now + RETRY_INTERVAL.toMillis();
-        }
-        warnings.accept("key set refresh failed (" + e.getClass().getSimpleName() + "): " + safeMessage(e)
-            + (latest == null ? "; no key set cached" : "; serving the key set loaded "
-            + (now - latest.loadedAtMillis()) / 1000 + " s ago"));
-        return latest;
-      }
-    } finally {
-      refreshLock.unlock();
-    }
-  }
-
-  private Snapshot load(Snapshot previous, long now) {
-    List<KeyRecord> records = loader.get();
+  private Map<String, Entry> load(Map<String, Entry> previous, Deadline deadline) {
+    List<KeyRecord> records = rows.load(keySet, deadline);
     Map<String, Entry> byKid = new HashMap<>(records.size() * 2);
-    long epochSeconds = now / 1000;
+    long epochSeconds = clock.millis() / 1000;
     for (KeyRecord r : records) {
       byte[] digest = Sha256.digest(r.encryptedMaterial());
       EdgeKey key = null;
       if (usable(r, epochSeconds)) {
-        Entry old = previous == null ? null : previous.byKid().get(r.kid());
+        Entry old = previous == null ? null : previous.get(r.kid());
         if (old != null && old.key() != null && MessageDigest.isEqual(old.ciphertextDigest(), digest)) {
           key = old.key(); // same ciphertext: same material, no new decryption
         } else {
-          key = decrypt(r);
+          key = decrypt(r, deadline);
         }
       }
       byKid.put(r.kid(), new Entry(r, key, digest));
     }
-    return new Snapshot(Map.copyOf(byKid), now);
+    return Map.copyOf(byKid);
   }
 
   /** A row the origin accepts now (state, {@code notAfter}) for the one algorithm of contract v1. */
@@ -208,41 +128,20 @@ public final class EdgeKeyCache implements EdgeKeyResolver {
     return r.acceptedAt(nowEpochSeconds) && KeyTableLayout.ALG_HS256.equals(r.alg());
   }
 
-  private EdgeKey decrypt(KeyRecord r) {
+  private EdgeKey decrypt(KeyRecord r, Deadline deadline) {
     try {
-      byte[] material = decryptor.decrypt(keySet, r.kid(), r.encryptedMaterial());
+      byte[] material = decrypter.decrypt(keySet, r.kid(), r.encryptedMaterial(), deadline);
       if (material.length != 32) {
         warnings.accept("key " + r.kid() + " material is " + material.length + " bytes, expected 32; key not used");
         return null;
       }
       return EdgeKey.of(r.kid(), material);
+    } catch (Deadline.DeadlineExceededException e) {
+      throw e; // the refresh is over: keep the cached set rather than one with keys missing
     } catch (RuntimeException e) {
       warnings.accept("key " + r.kid() + " could not be decrypted (" + e.getClass().getSimpleName() + "): "
-          + safeMessage(e) + "; retried at the next refresh");
+          + RefreshingValue.firstLine(e) + "; retried at the next refresh");
       return null;
     }
-  }
-  private static String safeMessage(Throwable e) {
-    String m = e.getMessage();
-    if (m == null) {
-      return "";
-    }
-    return m.length() > 300 ? m.substring(0, 300) + "..." : m;
-  }
-
-  /** Successful loads so far. */
-  public long refreshCount() {
-    return refreshes.get();
-  }
-
-  /** Failed loads so far. */
-  public long failedRefreshCount() {
-    return failedRefreshes.get();
-  }
-
-  /** Number of cached rows (any state); 0 before the first load. */
-  public int size() {
-    Snapshot s = snapshot;
-    return s == null ? 0 : s.byKid().size();
   }
 }

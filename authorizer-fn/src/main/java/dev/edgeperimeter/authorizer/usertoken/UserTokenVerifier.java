@@ -2,41 +2,47 @@ package dev.edgeperimeter.authorizer.usertoken;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.edgeperimeter.authorizer.core.AuthorizerConfig.SignatureProvider;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig.TokenUse;
 import dev.edgeperimeter.authorizer.core.Reason;
 import dev.edgeperimeter.authorizer.core.Rejection;
 import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.json.JsonLimits;
+import dev.edgeperimeter.shared.json.StrictUtf8;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
-import java.security.spec.MGF1ParameterSpec;
-import java.security.spec.PSSParameterSpec;
+import java.security.Provider;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Verifies the user's bearer token (contract step 7): a JWS signed by the configured OIDC issuer.
+ * Verifies the user's bearer token (contract step 7) with Nimbus JOSE+JWT: a JWS signed by the
+ * configured OIDC issuer.
  *
  * <ul>
- *   <li>{@code alg} must be RS256, ES256 or PS256 - {@code none} and every {@code HS*} are refused
- *       before any key is touched, so an RSA public key can never be used as an HMAC secret; the
- *       key's type must fit the algorithm and its JWK {@code alg}, when present, must equal it.</li>
- *   <li>The signature is checked with the JCA directly over the signing input, with the
- *       {@link java.security.PublicKey} cached per {@code kid} by {@link JwksCache}; the claims are
- *       parsed once, by streaming.</li>
- *   <li>{@code iss} equal, {@code exp} / {@code nbf} with the clock skew, {@code aud} containing a
- *       configured audience, or for Cognito access tokens ({@code token_use=access}) {@code client_id}
- *       being one; {@code token_use} as configured; configured claims present.</li>
- *   <li>A verified token is cached, keyed by its SHA-256, for at most
+ *   <li>Before Nimbus sees it: at most {@link #MAX_TOKEN_LENGTH} characters, three parts of strict
+ *       base64url, a header and claims that are UTF-8 (RFC 8725 section 3.7) JSON objects without
+ *       duplicate members - the same strictness as the edge assertion and the EdgeWorker's own
+ *       pre-check, so that edge and origin reach the same verdicts.</li>
+ *   <li>Nimbus's {@link DefaultJWTProcessor} then selects the key ({@link VerificationKeys}: RS256,
+ *       ES256, PS256 only, from the issuer's JWKS in {@link IssuerKeys}), verifies the signature
+ *       through the JCA (ACCP or the JDK, {@link SignatureProviders}), refuses unknown {@code crit}
+ *       headers, and runs the claim checks ({@link UserTokenClaims}).</li>
+ *   <li>A verified token is cached, keyed by its SHA-256 (the {@code ath} value), for at most
  *       {@code min(remaining lifetime, TOKEN_CACHE_SECONDS)}.</li>
  * </ul>
  */
@@ -45,19 +51,12 @@ public final class UserTokenVerifier {
   public static final int MAX_TOKEN_LENGTH = 8192;
   /** Most tokens held in the verified-token cache. */
   public static final int MAX_CACHED_TOKENS = 10_000;
+  /** A JWS typed as the edge assertion is never a user token (RFC 8725 section 3.11). */
+  private static final JOSEObjectType EDGE_ASSERTION_TYPE = new JOSEObjectType("edge+jwt");
 
-  private static final PSSParameterSpec PS256 = new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
-  private final PerThreadSignature rs256;
-  private final PerThreadSignature es256;
-  private final PerThreadSignature ps256;
-
-  private final String issuer;
-  private final Set<String> audiences;
-  private final TokenUse tokenUse;
-  private final List<String> requiredClaims;
-  private final long skewSeconds;
+  private final DefaultJWTProcessor<SecurityContext> processor;
+  private final IssuerKeys keys;
   private final long cacheMillis;
-  private final JwksCache jwks;
   private final Clock clock;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
@@ -65,34 +64,32 @@ public final class UserTokenVerifier {
   }
 
   /**
-   * @param verified a token and whether the JWKS behind it was served degraded
+   * @param token    the verified token
+   * @param degraded the JWKS behind it was served past its time to live because fetches failed
    */
   public record Result(UserToken token, boolean degraded) {
   }
 
-  public UserTokenVerifier(String issuer, Set<String> audiences, TokenUse tokenUse, List<String> requiredClaims,
-      Duration skew, Duration cacheTtl, JwksCache jwks, Clock clock) {
-    this(issuer, audiences, tokenUse, requiredClaims, skew, cacheTtl, jwks, clock, SignatureProvider.ACCP);
-  }
-
   /**
-   * @param provider {@code ACCP}: signatures verified by ACCP once it has loaded (see
-   *                 {@link SignatureProviders}), by the JDK until then; {@code JDK}: by the JDK always
+   * @param provider the JCA provider of signature checks; {@code null} for the JDK's
    */
   public UserTokenVerifier(String issuer, Set<String> audiences, TokenUse tokenUse, List<String> requiredClaims,
-      Duration skew, Duration cacheTtl, JwksCache jwks, Clock clock, SignatureProvider provider) {
-    boolean accelerate = provider == SignatureProvider.ACCP;
-    this.rs256 = new PerThreadSignature("SHA256withRSA", null, accelerate);
-    this.es256 = new PerThreadSignature("SHA256withECDSAinP1363Format", null, accelerate);
-    this.ps256 = new PerThreadSignature("RSASSA-PSS", PS256, accelerate);
-    this.issuer = issuer;
-    this.audiences = Set.copyOf(audiences);
-    this.tokenUse = tokenUse;
-    this.requiredClaims = List.copyOf(requiredClaims);
-    this.skewSeconds = skew.toSeconds();
+      Duration skew, Duration cacheTtl, IssuerKeys keys, Clock clock, Provider provider) {
+    this.keys = keys;
     this.cacheMillis = cacheTtl.toMillis();
-    this.jwks = jwks;
     this.clock = clock;
+    DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
+    verifiers.getJCAContext().setProvider(provider);
+    JOSEObjectTypeVerifier<SecurityContext> anyTypeButEdge = (type, context) -> {
+      if (EDGE_ASSERTION_TYPE.equals(type)) {
+        throw new BadJOSEException("an edge assertion is not a user token");
+      }
+    };
+    processor = new DefaultJWTProcessor<>();
+    processor.setJWSTypeVerifier(anyTypeButEdge);
+    processor.setJWSKeySelector(new VerificationKeys(keys));
+    processor.setJWSVerifierFactory(verifiers);
+    processor.setJWTClaimsSetVerifier(new UserTokenClaims(issuer, audiences, tokenUse, requiredClaims, skew, clock));
   }
 
   /**
@@ -104,7 +101,7 @@ public final class UserTokenVerifier {
    */
   public Result verify(String token, String tokenHash) throws Rejection {
     if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
-      throw new Rejection(Reason.USER_TOKEN_INVALID);
+      throw invalid();
     }
     long nowMillis = clock.millis();
     if (tokenHash != null && cacheMillis > 0) {
@@ -116,7 +113,7 @@ public final class UserTokenVerifier {
         cache.remove(tokenHash, hit);
       }
     }
-    Result result = verifyUncached(token, nowMillis / 1000);
+    Result result = verifyUncached(token);
     if (tokenHash != null && cacheMillis > 0) {
       long exp = result.token().exp();
       long expMillis = exp >= Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : exp * 1000;
@@ -143,212 +140,53 @@ public final class UserTokenVerifier {
     return cache.size();
   }
 
-  private Result verifyUncached(String token, long now) throws Rejection {
+  private Result verifyUncached(String token) throws Rejection {
     int d1 = token.indexOf('.');
     int d2 = d1 < 0 ? -1 : token.indexOf('.', d1 + 1);
     if (d1 <= 0 || d2 < 0 || d2 == d1 + 1 || token.indexOf('.', d2 + 1) >= 0 || d2 == token.length() - 1) {
       throw invalid();
     }
-    // each part strict base64url (null otherwise), checked and decoded in one pass
-    byte[] headerJson = Base64Url.decodeOrNull(token, 0, d1);
-    byte[] claimsJson = Base64Url.decodeOrNull(token, d1 + 1, d2);
-    byte[] signature = Base64Url.decodeOrNull(token, d2 + 1, token.length());
-    if (headerJson == null || claimsJson == null || signature == null) {
+    byte[] header = Base64Url.decodeOrNull(token, 0, d1);
+    byte[] claims = header == null ? null : Base64Url.decodeOrNull(token, d1 + 1, d2);
+    if (claims == null || Base64Url.decodeOrNull(token, d2 + 1, token.length()) == null
+        || !strictJsonObject(header) || !strictJsonObject(claims)) {
       throw invalid();
     }
-    // header: alg pinned to the asymmetric allow-list before anything else
-    String alg = null;
-    String kid = null;
-    try (JsonParser p = JsonLimits.FACTORY.createParser(headerJson)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw invalid();
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken t = p.nextToken();
-        switch (name) {
-          case "alg" -> alg = t == JsonToken.VALUE_STRING ? p.getText() : null;
-          case "kid" -> kid = t == JsonToken.VALUE_STRING ? p.getText() : null;
-          case "crit" -> throw invalid();
-          default -> { }
-        }
-        p.skipChildren();
-      }
-      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-        throw invalid();
-      }
-    } catch (IOException | RuntimeException e) {
-      throw invalid();
-    }
-    if (alg == null || kid == null || !(alg.equals("RS256") || alg.equals("ES256") || alg.equals("PS256"))) {
-      throw invalid();
-    }
-    JwksCache.Match match = jwks.find(kid);
-    JwksCache.JwkKey key = match.key();
-    boolean fits = alg.equals("ES256") ? key.kty().equals("EC") : key.kty().equals("RSA");
-    if (!fits || (key.alg() != null && !key.alg().equals(alg))) {
-      throw invalid();
-    }
-    if (alg.equals("ES256") && signature.length != 64) {
-      throw invalid();
-    }
-    Signature verifier = switch (alg) {
-      case "RS256" -> rs256.get();
-      case "PS256" -> ps256.get();
-      default -> es256.get();
-    };
+    JWTClaimsSet verified;
+    SignedJWT jwt;
     try {
-      verifier.initVerify(key.publicKey());
-      verifier.update(token.getBytes(StandardCharsets.US_ASCII), 0, d2); // ASCII: checked strict base64url above
-      if (!verifier.verify(signature)) {
-        throw invalid();
-      }
-    } catch (GeneralSecurityException | RuntimeException e) {
+      jwt = new SignedJWT(new Base64URL(token.substring(0, d1)), new Base64URL(token.substring(d1 + 1, d2)),
+          new Base64URL(token.substring(d2 + 1)));
+      verified = processor.process(jwt, null);
+    } catch (KeySourceException e) {
+      throw new Rejection(Reason.JWKS_UNAVAILABLE);
+    } catch (ParseException | BadJOSEException | JOSEException | RuntimeException e) {
       throw invalid();
     }
-    UserToken verified = checkClaims(claimsJson, now, kid);
-    return new Result(verified, match.degraded());
+    UserToken user;
+    try {
+      user = UserToken.of(verified, jwt.getHeader().getKeyID());
+    } catch (ParseException | RuntimeException e) {
+      throw invalid();
+    }
+    return new Result(user, keys.servingStale());
   }
 
-  private UserToken checkClaims(byte[] json, long now, String kid) throws Rejection {
-    String iss = null;
-    String sub = null;
-    String scope = null;
-    String clientId = null;
-    String use = null;
-    Long exp = null;
-    Long nbf = null;
-    List<String> aud = new ArrayList<>(2);
-    Set<String> present = requiredClaims.isEmpty() ? null : new HashSet<>();
-    try (JsonParser p = JsonLimits.FACTORY.createParser(json)) {
+  /** A UTF-8 JSON object, nothing after it, no duplicate member, within the nesting limit. */
+  private static boolean strictJsonObject(byte[] json) {
+    String text = StrictUtf8.decodeOrNull(json);
+    if (text == null) {
+      return false;
+    }
+    try (JsonParser p = JsonLimits.FACTORY.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw invalid();
+        return false;
       }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken t = p.nextToken();
-        if (present != null && t != JsonToken.VALUE_NULL) {
-          present.add(name);
-        }
-        switch (name) {
-          case "iss" -> iss = text(p, t);
-          case "sub" -> sub = text(p, t);
-          case "client_id" -> clientId = text(p, t);
-          case "token_use" -> use = text(p, t);
-          case "scope" -> scope = text(p, t);
-          case "scp" -> {
-            if (scope == null) {
-              scope = scopeList(p, t);
-            } else {
-              p.skipChildren();
-            }
-          }
-          case "exp" -> exp = number(p, t);
-          case "nbf" -> nbf = number(p, t);
-          case "aud" -> {
-            if (t == JsonToken.VALUE_STRING) {
-              aud.add(p.getText());
-            } else if (t == JsonToken.START_ARRAY) {
-              JsonToken e;
-              while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
-                if (e != JsonToken.VALUE_STRING) {
-                  throw invalid();
-                }
-                aud.add(p.getText());
-              }
-            } else {
-              throw invalid();
-            }
-          }
-          default -> p.skipChildren();
-        }
-      }
-      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-        throw invalid();
-      }
+      p.skipChildren();
+      return p.nextToken() == null;
     } catch (IOException | RuntimeException e) {
-      throw invalid();
+      return false;
     }
-    if (!issuer.equals(iss) || exp == null || exp <= now - skewSeconds || (nbf != null && nbf > now + skewSeconds)) {
-      throw invalid();
-    }
-    switch (tokenUse) {
-      case ACCESS -> {
-        if (!"access".equals(use)) {
-          throw invalid();
-        }
-      }
-      case ID -> {
-        if (!"id".equals(use)) {
-          throw invalid();
-        }
-      }
-      case ANY -> {
-        if (use != null && !use.equals("access") && !use.equals("id")) {
-          throw invalid();
-        }
-      }
-    }
-    boolean audienceOk = false;
-    for (String a : aud) {
-      if (audiences.contains(a)) {
-        audienceOk = true;
-        break;
-      }
-    }
-    if (!audienceOk && "access".equals(use) && clientId != null && audiences.contains(clientId)) {
-      audienceOk = true;
-    }
-    if (!audienceOk) {
-      throw invalid();
-    }
-    if (present != null && !present.containsAll(requiredClaims)) {
-      throw invalid();
-    }
-    return new UserToken(sub, iss, scope, use, exp, kid);
-  }
-
-  private static String text(JsonParser p, JsonToken t) throws Rejection, IOException {
-    if (t == JsonToken.VALUE_STRING) {
-      return p.getText();
-    }
-    throw invalid();
-  }
-
-  private static Long number(JsonParser p, JsonToken t) throws Rejection, IOException {
-    if (t == JsonToken.VALUE_NUMBER_INT) {
-      JsonParser.NumberType type = p.getNumberType();
-      if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) {
-        return p.getLongValue();
-      }
-    } else if (t == JsonToken.VALUE_NUMBER_FLOAT) {
-      double d = p.getDoubleValue();
-      if (Double.isFinite(d) && Math.abs(d) < 1e15) {
-        return (long) Math.floor(d);
-      }
-    }
-    throw invalid();
-  }
-
-  private static String scopeList(JsonParser p, JsonToken t) throws Rejection, IOException {
-    if (t == JsonToken.VALUE_STRING) {
-      return p.getText();
-    }
-    if (t != JsonToken.START_ARRAY) {
-      throw invalid();
-    }
-    StringBuilder sb = new StringBuilder();
-    JsonToken e;
-    while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
-      if (e != JsonToken.VALUE_STRING) {
-        throw invalid();
-      }
-      if (!sb.isEmpty()) {
-        sb.append(' ');
-      }
-      sb.append(p.getText());
-    }
-    return sb.toString();
   }
 
   private static Rejection invalid() {

@@ -2,6 +2,7 @@ package dev.edgeperimeter.shared.aws;
 
 import java.time.Duration;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -10,22 +11,36 @@ import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * The one place AWS SDK clients are built: the URL-connection HTTP client (small, no Apache or
- * Netty, fast to start), region, credentials and endpoint override from {@link AwsSettings}.
+ * Netty, fast to start), region, credentials, endpoint override, FIPS and dual-stack from
+ * {@link AwsSettings}, and the SDK's standard retry strategy (exponential backoff with jitter,
+ * retry quota) with at most {@link #MAX_ATTEMPTS} attempts. Each call is bounded by
+ * {@link #API_CALL_TIMEOUT} unless the caller gives a shorter one per request (a deadline).
  *
- * <p>Build one per container (a static field or a handler constructor) and reuse it. The
- * URL-connection client opens no socket until the first request, so a client built before a
- * SnapStart snapshot carries no connection across the restore.
+ * <p>Build one per container and reuse it. The URL-connection client opens no socket until the
+ * first request.
  */
 public final class AwsClients {
+  /** Attempts per call, the first included. */
+  public static final int MAX_ATTEMPTS = 3;
+  /** The longest one call may take, every attempt and backoff included. */
+  public static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(10);
 
   private final AwsSettings settings;
   private final SdkHttpClient httpClient;
 
   public AwsClients(AwsSettings settings) {
+    this(settings, Duration.ofSeconds(2), Duration.ofSeconds(5));
+  }
+
+  /**
+   * @param connectTimeout TCP connect timeout of one attempt
+   * @param socketTimeout  read timeout of one attempt
+   */
+  public AwsClients(AwsSettings settings, Duration connectTimeout, Duration socketTimeout) {
     this.settings = settings;
     this.httpClient = UrlConnectionHttpClient.builder()
-        .connectionTimeout(Duration.ofSeconds(2))
-        .socketTimeout(Duration.ofSeconds(5))
+        .connectionTimeout(connectTimeout)
+        .socketTimeout(socketTimeout)
         .build();
   }
 
@@ -42,15 +57,18 @@ public final class AwsClients {
   }
 
   /**
-   * Applies region, credentials and endpoint override to any SDK client builder, so modules
-   * that add other services (CloudWatch Logs, Secrets Manager) build them the same way:
-   * {@code clients.configure(CloudWatchLogsClient.builder()).httpClient(clients.httpClient()).build()}.
+   * Applies region, credentials, endpoint settings, retries and the call timeout to any SDK client
+   * builder, so modules that add other services (CloudWatch Logs, Secrets Manager) build them the
+   * same way: {@code clients.configure(CloudWatchLogsClient.builder()).httpClient(clients.httpClient()).build()}.
    */
   public <B extends AwsClientBuilder<B, C>, C> B configure(B builder) {
     builder.region(settings.region())
         .credentialsProvider(settings.credentials())
+        .fipsEnabled(settings.fips())
+        .dualstackEnabled(settings.dualstack())
         .overrideConfiguration(ClientOverrideConfiguration.builder()
-            .apiCallTimeout(Duration.ofSeconds(10))
+            .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
+            .apiCallTimeout(API_CALL_TIMEOUT)
             .build());
     settings.endpointOverride().ifPresent(builder::endpointOverride);
     return builder;

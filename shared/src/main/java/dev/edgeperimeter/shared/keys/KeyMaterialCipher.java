@@ -1,5 +1,8 @@
 package dev.edgeperimeter.shared.keys;
 
+import dev.edgeperimeter.shared.aws.AwsClients;
+import dev.edgeperimeter.shared.time.Deadline;
+import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -41,12 +44,16 @@ public final class KeyMaterialCipher implements MaterialDecrypter {
   }
 
   @Override
-  public byte[] decrypt(String keySet, String kid, byte[] ciphertext) {
+  public byte[] decrypt(String keySet, String kid, byte[] ciphertext, Deadline deadline) {
     DecryptRequest.Builder request = DecryptRequest.builder()
         .ciphertextBlob(SdkBytes.fromByteArray(ciphertext))
         .encryptionContext(encryptionContext(keySet, kid));
     if (kmsKeyId != null) {
       request.keyId(kmsKeyId);
+    }
+    if (deadline.bounded()) {
+      Duration budget = deadline.callBudget(AwsClients.API_CALL_TIMEOUT);
+      request.overrideConfiguration(o -> o.apiCallTimeout(budget));
     }
     return kms.decrypt(request.build()).plaintext().asByteArray();
   }

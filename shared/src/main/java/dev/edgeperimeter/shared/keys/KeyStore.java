@@ -1,5 +1,8 @@
 package dev.edgeperimeter.shared.keys;
 
+import dev.edgeperimeter.shared.aws.AwsClients;
+import dev.edgeperimeter.shared.time.Deadline;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,8 +12,9 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * Reads a key set from the DynamoDB key table (contract section 1) with the AWS SDK. Material stays
- * encrypted. The authorizer reads through {@link KeyStoreOverHttp} instead (same query, no SDK).
+ * Reads a key set from the DynamoDB key table (contract section 1) with the AWS SDK: one strongly
+ * consistent query, every page. Material stays encrypted. The one key-table reader of the project:
+ * key rotation and the authorizer both read through it.
  */
 public final class KeyStore implements KeySetSource {
   private final DynamoDbClient dynamo;
@@ -22,7 +26,7 @@ public final class KeyStore implements KeySetSource {
   }
 
   @Override
-  public List<KeyRecord> load(String keySet) {
+  public List<KeyRecord> load(String keySet, Deadline deadline) {
     List<KeyRecord> keys = new ArrayList<>();
     Map<String, AttributeValue> start = null;
     do {
@@ -36,6 +40,10 @@ public final class KeyStore implements KeySetSource {
           .consistentRead(true);
       if (start != null) {
         request.exclusiveStartKey(start);
+      }
+      if (deadline.bounded()) {
+        Duration budget = deadline.callBudget(AwsClients.API_CALL_TIMEOUT);
+        request.overrideConfiguration(o -> o.apiCallTimeout(budget));
       }
       QueryResponse page = dynamo.query(request.build());
       for (Map<String, AttributeValue> item : page.items()) {

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * The key table's layout (contract section 1) without any AWS client types: attribute names, key
  * format and the one mapping from an item to a {@link KeyRecord}. {@link KeyTable} applies it to
- * SDK items (key rotation); {@link KeyStoreOverHttp} to items it parsed itself (the authorizer).
+ * SDK items.
  */
 public final class KeyTableLayout {
   public static final String PK = "pk";

@@ -1,0 +1,101 @@
+package dev.edgeperimeter.authorizer.telemetry;
+
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entries;
+
+import dev.edgeperimeter.authorizer.core.Decision;
+import dev.edgeperimeter.authorizer.core.Reason;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.model.DimensionSet;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
+/**
+ * The authorizer's logs and metrics, through Powertools as in the other two functions.
+ *
+ * <ul>
+ *   <li>One JSON log line per decision (SLF4J, Powertools' log4j layout: {@code timestamp},
+ *       {@code level}, {@code message}, {@code service}, the Lambda context keys and
+ *       {@code correlation_id}), with {@code eventType}, {@code decision}, {@code reason},
+ *       {@code principalId}, {@code kid}, {@code jti}, {@code degraded}, {@code latencyMicros}.
+ *       Tokens, assertions and key material are never written.</li>
+ *   <li>One EMF document per decision (Powertools Metrics), namespace {@code POWERTOOLS_METRICS_NAMESPACE},
+ *       dimensions {@code service} and {@code Reason} (spelled as in log-ingest and key-rotation):
+ *       {@code Allow}, {@code Deny} or {@code Unauthorized} (Count), {@code DecisionLatency}
+ *       (Microseconds), and {@code DegradedDecision} when it was taken on a key set or JWKS served
+ *       past its time to live.</li>
+ * </ul>
+ */
+public final class DecisionTelemetry {
+  /** The dimension naming the service, as every function of the project spells it. */
+  public static final String SERVICE_DIMENSION = "service";
+  /** The dimension naming the reason of a decision, as log-ingest spells its own. */
+  public static final String REASON_DIMENSION = "Reason";
+
+  private static final Logger DECISIONS = LoggerFactory.getLogger("dev.edgeperimeter.authorizer.decision");
+  private static final Logger OPERATIONS = LoggerFactory.getLogger("dev.edgeperimeter.authorizer");
+
+  private final Metrics metrics;
+
+  /**
+   * @param metrics   the Powertools metrics instance of the function
+   * @param namespace {@code POWERTOOLS_METRICS_NAMESPACE}
+   * @param service   {@code POWERTOOLS_SERVICE_NAME}
+   */
+  public DecisionTelemetry(Metrics metrics, String namespace, String service) {
+    this.metrics = metrics;
+    metrics.setNamespace(namespace);
+    metrics.setDefaultDimensions(DimensionSet.of(SERVICE_DIMENSION, service));
+  }
+
+  /** The log line and EMF document of one decision. */
+  public void decision(String eventType, Decision d, long latencyMicros) {
+    Map<String, Object> fields = new LinkedHashMap<>(12);
+    fields.put("eventType", eventType);
+    fields.put("decision", d.outcome().metricName());
+    fields.put("reason", d.reason().code());
+    if (d.principalId() != null) {
+      fields.put("principalId", d.principalId());
+    }
+    if (d.kid() != null) {
+      fields.put("kid", d.kid());
+    }
+    if (d.jti() != null) {
+      fields.put("jti", d.jti());
+    }
+    fields.put("degraded", d.degraded());
+    fields.put("latencyMicros", latencyMicros);
+    if (d.reason() == Reason.INTERNAL_ERROR) {
+      DECISIONS.error("authorizer decision", entries(fields));
+    } else if (d.degraded()) {
+      DECISIONS.warn("authorizer decision", entries(fields));
+    } else {
+      DECISIONS.info("authorizer decision", entries(fields));
+    }
+
+    metrics.addDimension(REASON_DIMENSION, d.reason().code());
+    metrics.addMetric(d.outcome().metricName(), 1, MetricUnit.COUNT);
+    if (d.degraded()) {
+      metrics.addMetric("DegradedDecision", 1, MetricUnit.COUNT);
+    }
+    metrics.addMetric("DecisionLatency", latencyMicros, MetricUnit.MICROSECONDS);
+    metrics.flush();
+  }
+
+  /** A defect while handling an event (answered Unauthorized, {@code internal_error}). */
+  public void failure(String what, Throwable e) {
+    OPERATIONS.error("{}: {}", what, e.getClass().getName());
+  }
+
+  /** An operational note (which signature provider verifies; priming). */
+  public static void info(String message) {
+    OPERATIONS.info(message);
+  }
+
+  /** An operational warning (a failed key-set or JWKS refresh). */
+  public static void warn(String message) {
+    OPERATIONS.warn(message);
+  }
+}
