@@ -66,12 +66,20 @@ public final class AwsClients {
         .credentialsProvider(settings.credentials())
         .fipsEnabled(settings.fips())
         .dualstackEnabled(settings.dualstack())
-        .overrideConfiguration(ClientOverrideConfiguration.builder()
-            .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
-            .apiCallTimeout(API_CALL_TIMEOUT)
-            .build());
+        .overrideConfiguration(overrideConfiguration());
     settings.endpointOverride().ifPresent(builder::endpointOverride);
     return builder;
+  }
+
+  /**
+   * The retry strategy and call timeout every client gets; a caller that adds to it (tests count
+   * calls with an {@code ExecutionInterceptor}) starts from {@code overrideConfiguration().toBuilder()}.
+   */
+  public ClientOverrideConfiguration overrideConfiguration() {
+    return ClientOverrideConfiguration.builder()
+        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
+        .apiCallTimeout(API_CALL_TIMEOUT)
+        .build();
   }
 
   public SdkHttpClient httpClient() {
