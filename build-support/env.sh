@@ -31,19 +31,54 @@ need() {
   command -v "$1" >/dev/null 2>&1
 }
 
-# moto_server and cfn-lint come from PyPI; install them when missing (CI runs as root).
+# moto_server and cfn-lint, pinned in requirements-dev.txt. Used from PATH when python3 there has
+# exactly the pinned versions; otherwise installed into the project venv .venv/ (never into the
+# system Python: PEP 668 refuses that on Debian 12 / Ubuntu 24.04 anyway), which then goes first
+# on PATH. Idempotent and quiet; re-installs when requirements-dev.txt changes.
+python_tools_pinned() {
+  # the "name==version" lines of requirements-dev.txt as "name version" (extras dropped)
+  sed -n 's/^\([A-Za-z0-9_.-]*\)\(\[[^]]*\]\)\{0,1\}==\([^ ;#]*\).*/\1 \3/p' "$1"
+}
+
+python_tools_match() {
+  # python_tools_match <requirements>: the tools on PATH are the pinned ones
+  need moto_server && need cfn-lint && need python3 || return 1
+  local want have
+  want=$(python_tools_pinned "$1" | tr '\n' ' ')
+  have=$(python3 -c 'import sys
+from importlib.metadata import version
+names = sys.argv[1].split()[0::2]
+print("".join(n + " " + version(n) + " " for n in names))' "$want" 2>/dev/null) || return 1
+  [ "$want" = "$have" ]
+}
+
 ensure_python_tools() {
-  local missing=()
-  need moto_server || missing+=("moto[server]")
-  need cfn-lint || missing+=("cfn-lint")
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing ${missing[*]} with pip" >&2
-    python3 -m pip install --quiet "${missing[@]}" || {
-      echo "error: could not install ${missing[*]}: run: python3 -m pip install ${missing[*]}" >&2
+  local root venv requirements stamp
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  venv="$root/.venv"
+  requirements="$root/requirements-dev.txt"
+  stamp="$venv/.requirements-dev.txt"
+  if [ -x "$venv/bin/moto_server" ] && [ -x "$venv/bin/cfn-lint" ] && cmp -s "$requirements" "$stamp"; then
+    export PATH="$venv/bin:$PATH"
+    return 0
+  fi
+  if python_tools_match "$requirements"; then
+    return 0
+  fi
+  need python3 || { echo "error: Python 3 is needed for moto and cfn-lint (e.g. apt-get install python3 python3-venv)" >&2; return 1; }
+  if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && need apt-get; then
+    echo "installing python3-venv with apt-get" >&2
+    apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+  fi
+  echo "installing $(python_tools_pinned "$requirements" | tr ' \n' '= ' | sed 's/ $//') into $venv (requirements-dev.txt)" >&2
+  { [ -x "$venv/bin/python" ] || python3 -m venv "$venv"; } &&
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" || {
+      echo "error: could not install requirements-dev.txt into $venv: run: python3 -m venv .venv && .venv/bin/pip install -r requirements-dev.txt" >&2
       return 1
     }
-    hash -r
-  fi
+  cp "$requirements" "$stamp"
+  export PATH="$venv/bin:$PATH"
+  hash -r
 }
 
 # Node.js 20+ runs the EdgeWorker tests and the local edge.

@@ -83,7 +83,11 @@ class IdempotencyAndRacesTest {
     assertThat(world.telemetry.count("RotationSucceeded")).isEqualTo(1);
   }
 
-  /** Runs {@code runs} invocations at once, each with its own rotator (as separate Lambda containers). */
+  /**
+   * Runs {@code runs} invocations at once, each with its own rotator and DynamoDB client (as
+   * separate Lambda containers). Their requests meet in the world's serializing proxy, which
+   * applies each write atomically, as DynamoDB does; the runs themselves are not ordered.
+   */
   private List<String> concurrently(int runs, BiFunction<KeyRotator, Integer, RotationResult> invocation)
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(runs);
@@ -91,7 +95,7 @@ class IdempotencyAndRacesTest {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<RotationResult>> results = new ArrayList<>();
       for (int i = 0; i < runs; i++) {
-        KeyRotator own = world.rotator();
+        KeyRotator own = world.containerRotator();
         int n = i;
         results.add(pool.submit(() -> {
           start.await();

@@ -107,6 +107,10 @@ public final class IngestPipeline {
     scratch = new ByteSink(4096);
     gen = newGenerator();
     String mediaType = mediaType(contentType);
+    String notUtf8 = Utf8Json.problem(body, 0, body.length);
+    if (notUtf8 != null) {
+      throw IngestException.unreadable("body is not UTF-8 JSON: " + notUtf8);
+    }
     int first = firstNonWhitespace(body, 0, body.length);
     if (first < 0) {
       throw IngestException.unreadable("body is empty");
@@ -179,7 +183,7 @@ public final class IngestPipeline {
     int n = body.length;
     int index = 0;
     int handledUpTo = 0;
-    try (JsonParser p = NDJSON_FACTORY.createParser(body)) {
+    try (JsonParser p = Utf8Json.parser(NDJSON_FACTORY, body, 0, body.length)) {
       while (true) {
         JsonToken t;
         try {
@@ -281,7 +285,7 @@ public final class IngestPipeline {
         reject(recordIndex, RejectReason.RECORD_TOO_LARGE, null);
         continue;
       }
-      try (JsonParser p = FACTORY.createParser(body, s, e - s)) {
+      try (JsonParser p = Utf8Json.parser(FACTORY, body, s, e - s)) {
         JsonToken t = p.nextToken();
         if (t != JsonToken.START_OBJECT) {
           p.skipChildren();
@@ -306,7 +310,7 @@ public final class IngestPipeline {
   }
 
   private void readArray(byte[] body) throws IOException {
-    try (JsonParser p = FACTORY.createParser(body)) {
+    try (JsonParser p = Utf8Json.parser(FACTORY, body, 0, body.length)) {
       if (p.nextToken() != JsonToken.START_ARRAY) {
         throw IngestException.unreadable("expected a JSON array").asIo();
       }
@@ -352,7 +356,7 @@ public final class IngestPipeline {
     String source = null;
     String batchId = null;
     boolean sawEvents = false;
-    try (JsonParser p = FACTORY.createParser(body)) {
+    try (JsonParser p = Utf8Json.parser(FACTORY, body, 0, body.length)) {
       p.nextToken();
       JsonToken t;
       while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -393,7 +397,7 @@ public final class IngestPipeline {
 
   /** True when the first top-level object names a batch member ({@code v}, {@code batchId}, {@code events}). */
   private static boolean looksLikeEdgeWorkerBatch(byte[] body, int first) {
-    try (JsonParser p = FACTORY.createParser(body, first, body.length - first)) {
+    try (JsonParser p = Utf8Json.parser(FACTORY, body, first, body.length - first)) {
       p.nextToken();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();

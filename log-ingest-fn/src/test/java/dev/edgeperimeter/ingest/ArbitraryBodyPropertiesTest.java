@@ -41,7 +41,7 @@ class ArbitraryBodyPropertiesTest {
   }
 
   @Property(tries = 400)
-  @Label("byte soup: 200/400/413, never an exception")
+  @Label("byte soup (NUL bytes, byte-order marks, UTF-16/32 text included): 200/400/413, never an exception")
   void byteSoup(@ForAll("soup") byte[] body, @ForAll("contentTypes") String contentType,
       @ForAll("encodings") String encoding) {
     InMemoryLogStore store = new InMemoryLogStore();
@@ -71,8 +71,34 @@ class ArbitraryBodyPropertiesTest {
     assertConsistent(ingest(gz, "application/json", "gzip", store), store);
   }
 
+  /**
+   * Bytes that make a JSON reader guess another encoding: NUL bytes, the UTF-8/16/32 byte-order
+   * marks, or nothing.
+   */
+  private static final List<byte[]> PREFIXES = List.of(new byte[0], new byte[] {0}, new byte[] {0, 0},
+      new byte[] {0, 0, 0}, new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf}, new byte[] {(byte) 0xfe, (byte) 0xff},
+      new byte[] {(byte) 0xff, (byte) 0xfe}, new byte[] {0, 0, (byte) 0xfe, (byte) 0xff},
+      new byte[] {(byte) 0xff, (byte) 0xfe, 0, 0}, new byte[] {' ', 0}, new byte[] {'\n', 0, '{'});
+
+  private static final List<java.nio.charset.Charset> TEXT_ENCODINGS = List.of(StandardCharsets.UTF_8,
+      StandardCharsets.UTF_16, StandardCharsets.UTF_16BE, StandardCharsets.UTF_16LE,
+      java.nio.charset.Charset.forName("UTF-32BE"), java.nio.charset.Charset.forName("UTF-32LE"));
+
   @Provide
   Arbitrary<byte[]> soup() {
+    Arbitrary<byte[]> inOtherEncodings = Combinators.combine(jsonishBody(), Arbitraries.of(TEXT_ENCODINGS))
+        .as((text, charset) -> text.getBytes(charset));
+    return Combinators.combine(Arbitraries.of(PREFIXES), Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(3, soupBody()), net.jqwik.api.Tuple.of(1, inOtherEncodings)))
+        .as((prefix, rest) -> {
+          byte[] out = new byte[prefix.length + rest.length];
+          System.arraycopy(prefix, 0, out, 0, prefix.length);
+          System.arraycopy(rest, 0, out, prefix.length, rest.length);
+          return out;
+        });
+  }
+
+  private Arbitrary<byte[]> soupBody() {
     return Arbitraries.oneOf(
         Arbitraries.bytes().array(byte[].class).ofMaxSize(2048),
         Arbitraries.strings().withChars("{}[]\":,\\ \n\r\t0123456789.-eEtrufalsn%+\u00e9\u20ac").ofMaxLength(400)

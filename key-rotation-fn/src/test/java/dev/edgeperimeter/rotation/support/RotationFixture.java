@@ -24,6 +24,7 @@ import dev.edgeperimeter.testsupport.MutableClock;
 import dev.edgeperimeter.testsupport.SamTemplate;
 import dev.edgeperimeter.testsupport.TemplateResources;
 import dev.edgeperimeter.testsupport.edgekv.EdgeKvStandIn;
+import dev.edgeperimeter.testsupport.proxy.SerializingProxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
@@ -32,6 +33,7 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -47,6 +49,10 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * {@code template.yaml} ({@code KeyTable}, {@code KeyMaterialKey}), a publish secret in Secrets
  * Manager pointing at an {@link EdgeKvStandIn}, a settable clock, recorded telemetry and a
  * replaceable fault hook.
+ *
+ * <p>Every AWS call of the world goes through a {@link SerializingProxy} in front of moto, so
+ * that conditional writes are atomic as in DynamoDB while concurrent runs really run concurrently
+ * (moto alone lets two conditional writers both win).
  */
 public final class RotationFixture implements AutoCloseable {
   public static final String KEY_SET = "edge-origin";
@@ -57,6 +63,8 @@ public final class RotationFixture implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   public final MotoServer moto;
+  /** The serializing proxy every AWS call of this world goes through. */
+  public final SerializingProxy proxy;
   public final AwsClients clients;
   public final DynamoDbClient dynamo;
   public final KmsClient kms;
@@ -70,14 +78,16 @@ public final class RotationFixture implements AutoCloseable {
   public final RecordingTelemetry telemetry = new RecordingTelemetry();
   public final KeyMaterialCipher cipher;
   private volatile FaultHook faults = FaultHook.NONE;
+  private final List<DynamoDbClient> containerClients = new CopyOnWriteArrayList<>();
 
   public RotationFixture(MotoServer moto, Instant start) {
     this.moto = moto;
-    this.clients = moto.clients();
+    this.proxy = SerializingProxy.inFrontOf(moto);
+    this.clients = proxy.clients();
     TemplateResources resources = new TemplateResources(SamTemplate.load(), clients);
     this.table = resources.createTable("KeyTable", "keys-" + UUID.randomUUID());
     this.kmsKeyId = resources.createKmsKey("KeyMaterialKey");
-    this.dynamo = SerializedWrites.wrap(clients.dynamoDb());
+    this.dynamo = clients.dynamoDb();
     this.kms = clients.kms();
     this.secrets = clients.configure(SecretsManagerClient.builder()).httpClient(clients.httpClient()).build();
     this.wrappingKey = new byte[32];
@@ -103,7 +113,7 @@ public final class RotationFixture implements AutoCloseable {
    * region, the table, the KMS key and the publish secret (EdgeKV publisher).
    */
   public Map<String, String> handlerEnvironment() {
-    Map<String, String> env = new java.util.HashMap<>(moto.environment());
+    Map<String, String> env = proxy.environment(moto);
     env.put("POWERTOOLS_SERVICE_NAME", "key-rotation");
     env.put("KEY_TABLE_NAME", table);
     env.put("KMS_KEY_ID", kmsKeyId);
@@ -145,7 +155,21 @@ public final class RotationFixture implements AutoCloseable {
   }
 
   public KeyRotator rotator(EdgeKeyPublisher publisher) {
-    return KeyRotator.create(dynamo, table, cipher, publisher, telemetry, RotationPolicy.defaults(KEY_SET), clock,
+    return rotator(dynamo, publisher);
+  }
+
+  /**
+   * A rotator as another Lambda container runs it: its own DynamoDB client (own connections),
+   * the same table, KMS key, edge, clock and telemetry.
+   */
+  public KeyRotator containerRotator() {
+    DynamoDbClient own = new AwsClients(proxy.settings()).dynamoDb();
+    containerClients.add(own);
+    return rotator(own, publisher());
+  }
+
+  private KeyRotator rotator(DynamoDbClient client, EdgeKeyPublisher publisher) {
+    return KeyRotator.create(client, table, cipher, publisher, telemetry, RotationPolicy.defaults(KEY_SET), clock,
         (step, kid) -> faults.before(step, kid));
   }
 
@@ -211,8 +235,10 @@ public final class RotationFixture implements AutoCloseable {
   @Override
   public void close() {
     edge.close();
+    containerClients.forEach(DynamoDbClient::close);
     dynamo.close();
     kms.close();
     secrets.close();
+    proxy.close();
   }
 }
