@@ -3,14 +3,13 @@ package dev.edgeperimeter.rotation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.edgeperimeter.authorizer.AuthorizerRuntime;
 import dev.edgeperimeter.authorizer.core.AuthRequest;
+import dev.edgeperimeter.authorizer.wiring.Authorizer;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig;
 import dev.edgeperimeter.authorizer.core.AuthorizerCore;
 import dev.edgeperimeter.authorizer.core.Decision;
 import dev.edgeperimeter.authorizer.core.Reason;
 import dev.edgeperimeter.rotation.support.RotationFixture;
-import dev.edgeperimeter.shared.aws.direct.AwsJsonClient;
 import dev.edgeperimeter.shared.config.Env;
 import dev.edgeperimeter.shared.keys.KeyState;
 import dev.edgeperimeter.testsupport.EdgeAssertionSigner;
@@ -60,9 +59,8 @@ class AuthorizerAcceptanceTest {
         "EDGE_ISSUERS", ISSUER,
         "EDGE_AUDIENCE", AUDIENCE,
         "KEY_CACHE_TTL_SECONDS", Long.toString(KEY_CACHE_TTL.toSeconds()))));
-    // the authorizer as deployed: its own direct, signed DynamoDB and KMS calls, on the same moto
-    authorizer = AuthorizerRuntime.create(config, world.moto.awsEnvironment(), world.moto.directCredentials(),
-        AwsJsonClient.Options.DEFAULT, world.clock, line -> { }, null).core();
+    // the authorizer as deployed: the shared SDK key store and KMS cipher, on the same moto
+    authorizer = Authorizer.create(config, world.moto.clients(), null, world.clock).pipeline().core();
   }
 
   @AfterEach

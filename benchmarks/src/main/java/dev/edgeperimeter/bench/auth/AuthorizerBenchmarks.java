@@ -14,9 +14,20 @@ import dev.edgeperimeter.authorizer.event.EventType;
 import dev.edgeperimeter.authorizer.event.ResponseWriter;
 import dev.edgeperimeter.authorizer.keys.EdgeKeyCache;
 import dev.edgeperimeter.authorizer.policy.RouteScopes;
-import dev.edgeperimeter.authorizer.usertoken.JwksCache;
+import dev.edgeperimeter.authorizer.core.AuthorizerConfig.HttpApiResponse;
+import dev.edgeperimeter.authorizer.pipeline.AuthorizerPipeline;
+import dev.edgeperimeter.authorizer.telemetry.DecisionTelemetry;
+import dev.edgeperimeter.authorizer.usertoken.IssuerKeys;
 import dev.edgeperimeter.authorizer.usertoken.SignatureProviders;
 import dev.edgeperimeter.authorizer.usertoken.UserTokenVerifier;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import java.io.ByteArrayInputStream;
+import java.io.PrintStream;
+import java.security.Provider;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
 import dev.edgeperimeter.bench.coldstart.RestRequestEvent;
 import dev.edgeperimeter.shared.keys.KeyRecord;
 import dev.edgeperimeter.shared.keys.KeyState;
@@ -47,12 +58,15 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The authorizer's hot paths, each beside its floor (the bare JCA primitive over the same bytes).
  * Run by {@link AuthorizerSection} through JMH's {@code Runner}; the fixtures come from the file
  * named by the {@code bench.fixtures} system property ({@link TokenFixtures}). No network: keys come
- * from an in-memory key loader, the JWKS from an in-memory {@code JwksFetcher}.
+ * from an in-memory key loader, the JWKS from an in-memory Nimbus {@code JWKSetSource}. The two
+ * authorizer rows run the real pipeline, the decision's Powertools log line and EMF document
+ * included (written to a discarded {@code System.out}: formatting is measured, the pipe is not).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -69,6 +83,10 @@ public class AuthorizerBenchmarks {
     AuthorizerCore jwtCore;
     byte[][] edgeEvents;
     ByteArrayOutputStream edgeResponse;
+    AuthorizerPipeline edgePipeline;
+    AuthorizerPipeline jwtPipeline;
+    byte[][] jwtEvents;
+    PrintStream stdout;
     AuthRequest[] jwtRequests;
     byte[][] edgeSigningInputs;
     Mac hmac;
@@ -105,18 +123,18 @@ public class AuthorizerBenchmarks {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
       f = TokenFixtures.read(Path.of(System.getProperty("bench.fixtures")));
-      // a warm container: ACCP loaded (after the first response, or in the SnapStart snapshot)
-      if (!SignatureProviders.loadNow()) {
-        throw new IllegalStateException("ACCP did not load: " + SignatureProviders.status());
+      accp = SignatureProviders.accpOrJdk();
+      if (accp.provider() == null) {
+        throw new IllegalStateException("ACCP did not load: " + accp.description());
       }
       Clock clock = Clock.fixed(Instant.ofEpochSecond(f.now()), ZoneOffset.UTC);
       byte[] key = f.edgeKeyBytes();
       KeyRecord current = new KeyRecord(KeyTable.DEFAULT_KEY_SET, f.edgeKid(), KeyTable.ALG_HS256, KeyState.CURRENT,
           key, Instant.ofEpochSecond(f.now() - 86_400), Optional.of(Instant.ofEpochSecond(f.now() - 86_400)),
           Optional.empty(), f.now() + 90L * 86_400, Optional.empty(), 1);
-      EdgeKeyCache keys = new EdgeKeyCache(KeyTable.DEFAULT_KEY_SET, () -> List.of(current),
-          (set, kid, ciphertext) -> ciphertext.clone(), clock, Duration.ofSeconds(60), Duration.ofSeconds(900),
-          warning -> { });
+      EdgeKeyCache keys = new EdgeKeyCache(KeyTable.DEFAULT_KEY_SET, (set, deadline) -> List.of(current),
+          (set, kid, ciphertext, deadline) -> ciphertext.clone(), clock, Duration.ofSeconds(60), Duration.ZERO,
+          Duration.ofSeconds(2), warning -> { });
       EdgeAssertionVerifier assertions = new EdgeAssertionVerifier(Set.of(f.edgeIssuer()), f.edgeAudience(),
           Duration.ofSeconds(30), Duration.ofSeconds(300), keys, clock);
       RouteScopes routes = RouteScopes.parse(TokenFixtures.ROUTE_SCOPES);
@@ -127,7 +145,15 @@ public class AuthorizerBenchmarks {
       edgeEvents = f.edgeAssertions().stream()
           .map(a -> RestRequestEvent.json(a, null, f.now()).getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
       edgeResponse = new ByteArrayOutputStream(1024);
+      DecisionTelemetry telemetry = new DecisionTelemetry(MetricsFactory.getMetricsInstance(), "EdgePerimeterBench",
+          "authorizer");
+      edgePipeline = new AuthorizerPipeline(edgeCore, telemetry, HttpApiResponse.SIMPLE);
+      jwtPipeline = new AuthorizerPipeline(jwtCore, telemetry, HttpApiResponse.SIMPLE);
       String token = f.rs256Tokens().get(0);
+      jwtEvents = f.boundAssertions().stream()
+          .map(a -> RestRequestEvent.json(a, token, f.now()).getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+      stdout = System.out;
+      System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
       jwtRequests = f.boundAssertions().stream()
           .map(a -> AuthRequest.of(f.method(), f.path(), a, token, f.methodArn())).toArray(AuthRequest[]::new);
       edgeSigningInputs = f.edgeAssertions().stream()
@@ -161,8 +187,8 @@ public class AuthorizerBenchmarks {
       ecKey = jwks.getKeyByKeyId("bench-ec").toECKey().toPublicKey();
       rsaSig = Signature.getInstance("SHA256withRSA");
       ecSig = Signature.getInstance("SHA256withECDSA");
-      rsaSigAccp = Signature.getInstance("SHA256withRSA", SignatureProviders.accelerated());
-      ecSigAccp = Signature.getInstance("SHA256withECDSA", SignatureProviders.accelerated());
+      rsaSigAccp = Signature.getInstance("SHA256withRSA", accp.provider());
+      ecSigAccp = Signature.getInstance("SHA256withECDSA", accp.provider());
       for (int i = 0; i < rsTokens.length; i++) {
         noCache.verify(rsTokens[i], null);
         noCache.verify(esTokens[i], null);
@@ -183,14 +209,45 @@ public class AuthorizerBenchmarks {
       repeatedVerifier = verifier(clock, Duration.ofSeconds(60));
       repeatedToken = rsTokens[0];
       repeatedVerifier.verify(repeatedToken, AuthorizerCore.sha256Base64Url(repeatedToken));
+      for (byte[] event : edgeEvents) {
+        edgeResponse.reset();
+        edgePipeline.handle(EventType.REST_REQUEST, new ByteArrayInputStream(event), edgeResponse);
+      }
+      for (byte[] event : jwtEvents) {
+        edgeResponse.reset();
+        jwtPipeline.handle(EventType.REST_REQUEST, new ByteArrayInputStream(event), edgeResponse);
+      }
     }
+
+    @TearDown(Level.Trial)
+    public void restoreStdout() {
+      System.setOut(stdout);
+    }
+
+    SignatureProviders.Choice accp;
 
     private UserTokenVerifier verifier(Clock clock, Duration cacheTtl) {
       return verifier(clock, cacheTtl, SignatureProvider.ACCP);
     }
 
-    private UserTokenVerifier verifier(Clock clock, Duration cacheTtl, SignatureProvider provider) {
-      JwksCache jwks = new JwksCache(f::jwks, clock, Duration.ofHours(1), Duration.ofHours(2), warning -> { });
+    private UserTokenVerifier verifier(Clock clock, Duration cacheTtl, SignatureProvider which) {
+      JWKSet set;
+      try {
+        set = JWKSet.parse(f.jwks());
+      } catch (java.text.ParseException e) {
+        throw new IllegalStateException(e);
+      }
+      IssuerKeys jwks = IssuerKeys.of(new JWKSetSource<>() {
+        @Override
+        public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator evaluator, long currentTime, SecurityContext context) {
+          return set;
+        }
+
+        @Override
+        public void close() {
+        }
+      }, Duration.ofHours(1), warning -> { });
+      Provider provider = which == SignatureProvider.ACCP ? accp.provider() : null;
       return new UserTokenVerifier(f.issuer(), Set.of(f.audience()), TokenUse.ANY, List.of(), Duration.ofSeconds(30),
           cacheTtl, jwks, clock, provider);
     }
@@ -227,18 +284,16 @@ public class AuthorizerBenchmarks {
   // ---------------------------------------------------------------- edge mode
 
   /**
-   * Edge mode, event to policy: the raw REST {@code REQUEST} event bytes parsed
-   * ({@link EventParser}), assertion steps 1-6 (keys cached) and the route policy
-   * ({@link AuthorizerCore#decide}), the IAM policy response written ({@link ResponseWriter}).
+   * Edge mode, event to policy through the real pipeline ({@link AuthorizerPipeline}): the raw REST
+   * {@code REQUEST} event bytes parsed, assertion steps 1-6 (keys cached), the route policy, the
+   * decision's Powertools log line and EMF document, the IAM policy response written.
    */
   @Benchmark
-  public int edgeMode(Fixture s) throws Rejection, IOException {
+  public int edgeMode(Fixture s) throws IOException {
     byte[][] events = s.edgeEvents;
-    AuthRequest request = EventParser.parse(EventType.REST_REQUEST, events[s.edgeIndex++ % events.length], true);
-    Decision decision = s.edgeCore.decide(request);
     ByteArrayOutputStream out = s.edgeResponse;
     out.reset();
-    ResponseWriter.policy(decision, out);
+    s.edgePipeline.handle(EventType.REST_REQUEST, new ByteArrayInputStream(events[s.edgeIndex++ % events.length]), out);
     return out.size();
   }
 
@@ -249,11 +304,17 @@ public class AuthorizerBenchmarks {
     return s.hmac.doFinal(in[s.edgeIndex++ % in.length]);
   }
 
-  /** edge+jwt: assertion + user token served from the verified-token cache + policy. */
+  /**
+   * edge+jwt through the real pipeline: event parsed, assertion, user token served from the
+   * verified-token cache, policy, log line and EMF document, response written.
+   */
   @Benchmark
-  public Decision edgeJwtCacheHit(Fixture s) {
-    AuthRequest[] r = s.jwtRequests;
-    return s.jwtCore.decide(r[s.jwtIndex++ % r.length]);
+  public int edgeJwtCacheHit(Fixture s) throws IOException {
+    byte[][] events = s.jwtEvents;
+    ByteArrayOutputStream out = s.edgeResponse;
+    out.reset();
+    s.jwtPipeline.handle(EventType.REST_REQUEST, new ByteArrayInputStream(events[s.jwtIndex++ % events.length]), out);
+    return out.size();
   }
 
   // ---------------------------------------------------------------- user tokens, full verify
