@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.edgeperimeter.authorizer.AuthorizerRuntime;
 import dev.edgeperimeter.authorizer.RestRequestAuthorizerHandler;
 import dev.edgeperimeter.authorizer.core.AuthRequest;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig;
 import dev.edgeperimeter.authorizer.core.Decision;
 import dev.edgeperimeter.authorizer.support.Minter;
 import dev.edgeperimeter.authorizer.support.MotoKeys;
-import dev.edgeperimeter.authorizer.support.Sink;
-import dev.edgeperimeter.shared.aws.direct.AwsJsonClient;
+import dev.edgeperimeter.authorizer.pipeline.AuthorizerPipeline;
+import dev.edgeperimeter.authorizer.wiring.Authorizer;
 import dev.edgeperimeter.shared.config.Env;
 import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.keys.KeyState;
@@ -95,9 +94,7 @@ class ContractVectorsTest {
     env.put("CLOCK_SKEW_SECONDS", config.get("skewSeconds").asText());
     env.put("MAX_ASSERTION_LIFETIME_SECONDS", config.get("maxLifetimeSeconds").asText());
     AuthorizerConfig cfg = AuthorizerConfig.fromEnv(Env.of(env));
-    Sink sink = new Sink();
-    AuthorizerRuntime runtime = AuthorizerRuntime.create(cfg, server.awsEnvironment(), server.directCredentials(),
-        AwsJsonClient.Options.DEFAULT, MutableClock.at(now), sink, null);
+    AuthorizerPipeline runtime = Authorizer.create(cfg, server.clients(), null, MutableClock.at(now)).pipeline();
     RestRequestAuthorizerHandler handler = new RestRequestAuthorizerHandler(runtime);
 
     List<DynamicNode> tests = new ArrayList<>();

@@ -9,10 +9,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.edgeperimeter.authorizer.AuthorizerRuntime;
 import dev.edgeperimeter.authorizer.HttpApiAuthorizerHandler;
 import dev.edgeperimeter.authorizer.RestRequestAuthorizerHandler;
 import dev.edgeperimeter.authorizer.RestTokenAuthorizerHandler;
+import dev.edgeperimeter.authorizer.pipeline.AuthorizerPipeline;
 import dev.edgeperimeter.authorizer.support.HandlerFixture;
 import dev.edgeperimeter.authorizer.support.Minter;
 import dev.edgeperimeter.authorizer.support.Sink;
@@ -22,6 +22,7 @@ import dev.edgeperimeter.testsupport.MotoServer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -34,19 +35,24 @@ import org.junit.jupiter.params.provider.CsvSource;
 @DisplayName("Handlers: REST TOKEN, REST REQUEST, HTTP API 2.0 (simple and iam), on the sample events")
 class HandlersTest {
   private HandlerFixture fixture;
-  private final Sink sink = new Sink();
+  private Sink sink;
 
   @BeforeAll
   void setUp(MotoServer server) {
     fixture = new HandlerFixture(server);
   }
 
-  private AuthorizerRuntime edge(long now) {
-    return fixture.runtime(now, sink, Map.of());
+  @BeforeEach
+  void listen() {
+    sink = new Sink();
   }
 
-  private AuthorizerRuntime edge(long now, Map<String, String> env) {
-    return fixture.runtime(now, sink, env);
+  private AuthorizerPipeline edge(long now) {
+    return fixture.pipeline(now, Map.of());
+  }
+
+  private AuthorizerPipeline edge(long now, Map<String, String> env) {
+    return fixture.pipeline(now, env);
   }
 
   @Test
@@ -80,11 +86,11 @@ class HandlersTest {
 
   @Test
   void httpApiIamResponse() throws Exception {
-    AuthorizerRuntime iam = edge(SAMPLE_TIME, Map.of("HTTP_API_RESPONSE", "iam"));
+    AuthorizerPipeline iam = edge(SAMPLE_TIME, Map.of("HTTP_API_RESPONSE", "iam"));
     JsonNode r = invoke(new HttpApiAuthorizerHandler(iam), event("http-api-v2.json"));
     assertThat(r.at("/policyDocument/Statement/0/Resource/0").asText())
         .isEqualTo("arn:aws:execute-api:us-east-1:123456789012:f6g7h8i9j0/$default/*/*");
-    AuthorizerRuntime iamLater = edge(SAMPLE_TIME + 3600, Map.of("HTTP_API_RESPONSE", "iam"));
+    AuthorizerPipeline iamLater = edge(SAMPLE_TIME + 3600, Map.of("HTTP_API_RESPONSE", "iam"));
     assertThatThrownBy(() -> invoke(new HttpApiAuthorizerHandler(iamLater), event("http-api-v2.json")))
         .isExactlyInstanceOf(RuntimeException.class).hasMessage("Unauthorized");
   }
@@ -106,7 +112,7 @@ class HandlersTest {
   @CsvSource({"token,rest-request.json", "token,http-api-v2.json", "request,rest-token.json", "request,http-api-v2.json",
       "http,rest-token.json", "http,rest-request.json"})
   void aHandlerGivenAnotherShapeAnswersUnauthorized(String kind, String file) throws Exception {
-    AuthorizerRuntime runtime = edge(SAMPLE_TIME);
+    AuthorizerPipeline runtime = edge(SAMPLE_TIME);
     RequestStreamHandler handler = switch (kind) {
       case "token" -> new RestTokenAuthorizerHandler(runtime);
       case "request" -> new RestRequestAuthorizerHandler(runtime);
@@ -124,7 +130,7 @@ class HandlersTest {
 
   @Test
   void tokenHandlerRefusesEdgeJwtModeAtStartUp() {
-    AuthorizerRuntime jwt = edge(SAMPLE_TIME, Map.of("AUTH_MODE", "edge+jwt", "OIDC_ISSUER", "https://issuer.example",
+    AuthorizerPipeline jwt = edge(SAMPLE_TIME, Map.of("AUTH_MODE", "edge+jwt", "OIDC_ISSUER", "https://issuer.example",
         "OIDC_AUDIENCE", "client"));
     assertThatThrownBy(() -> new RestTokenAuthorizerHandler(jwt)).isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("AUTH_MODE must be 'edge'");
@@ -170,7 +176,7 @@ class HandlersTest {
   @Test
   void everyDecisionIsOneLogLineAndOneEmfDocument() throws Exception {
     sink.clear();
-    AuthorizerRuntime runtime = edge(SAMPLE_TIME);
+    AuthorizerPipeline runtime = edge(SAMPLE_TIME);
     invoke(new RestRequestAuthorizerHandler(runtime), event("rest-request.json"));
     assertThat(sink.logs()).hasSize(1);
     assertThat(sink.emf()).hasSize(1);
@@ -198,18 +204,18 @@ class HandlersTest {
   @Test
   void emfFollowsTheEmbeddedMetricFormat() throws Exception {
     sink.clear();
-    AuthorizerRuntime runtime = edge(SAMPLE_TIME, Map.of("POWERTOOLS_METRICS_NAMESPACE", "EdgeTest"));
+    AuthorizerPipeline runtime = edge(SAMPLE_TIME, Map.of("POWERTOOLS_METRICS_NAMESPACE", "EdgeTest"));
     assertThatThrownBy(() -> new RestTokenAuthorizerHandler(runtime).handleRequest(
         new java.io.ByteArrayInputStream("{\"type\":\"TOKEN\",\"authorizationToken\":\"x.y.z\",\"methodArn\":\"arn:aws:execute-api:us-east-1:1:a/prod/GET/x\"}"
             .getBytes(StandardCharsets.UTF_8)), new java.io.ByteArrayOutputStream(), null)).hasMessage("Unauthorized");
     JsonNode emf = sink.emf().get(0);
-    assertThat(emf.at("/_aws/Timestamp").asLong()).isEqualTo(SAMPLE_TIME * 1000);
+    assertThat(emf.at("/_aws/Timestamp").isIntegralNumber()).as("milliseconds since the epoch").isTrue();
     JsonNode directive = emf.at("/_aws/CloudWatchMetrics/0");
     assertThat(directive.get("Namespace").asText()).isEqualTo("EdgeTest");
-    assertThat(directive.get("Dimensions").toString()).isEqualTo("[[\"service\",\"reason\"]]");
+    assertThat(directive.get("Dimensions").toString()).isEqualTo("[[\"service\",\"Reason\"]]");
     assertThat(directive.get("Metrics").get(0).toString()).isEqualTo("{\"Name\":\"Unauthorized\",\"Unit\":\"Count\"}");
     assertThat(emf.get("service").asText()).isEqualTo("authorizer");
-    assertThat(emf.get("reason").asText()).isEqualTo("malformed");
+    assertThat(emf.get("Reason").asText()).isEqualTo("malformed");
     assertThat(emf.get("Unauthorized").asInt()).isEqualTo(1);
     // every dimension and metric the directive names is a top-level member
     directive.get("Dimensions").get(0).forEach(d -> assertThat(emf.has(d.asText())).isTrue());
@@ -218,7 +224,7 @@ class HandlersTest {
 
   @Test
   void scopeDeniedIsAnExplicitDenyPolicy() throws Exception {
-    AuthorizerRuntime runtime = edge(SAMPLE_TIME, Map.of("ROUTE_SCOPES", "GET /orders/*=orders:admin;GET /health=orders:read"));
+    AuthorizerPipeline runtime = edge(SAMPLE_TIME, Map.of("ROUTE_SCOPES", "GET /orders/*=orders:admin;GET /health=orders:read"));
     JsonNode r = invoke(new RestRequestAuthorizerHandler(runtime), event("rest-request.json"));
     JsonNode statements = r.at("/policyDocument/Statement");
     assertThat(statements).hasSize(2);

@@ -24,16 +24,18 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Key cache: TTL, single-flight refresh")
 class EdgeKeyCacheTest {
   private static final long NOW = Minter.NOW;
+  private static final Duration TTL = Duration.ofSeconds(60);
+  private static final Duration BUDGET = Duration.ofMillis(2500);
 
   private static KeyRecord record(String kid, KeyState state) {
     return new KeyRecord("edge-origin", kid, "HS256", state, Minter.key(kid), Instant.ofEpochSecond(NOW), Optional.empty(),
         Optional.empty(), NOW + 86_400, Optional.empty(), 1);
   }
 
-  /** A cache of the {@code edge-origin} set over {@code loader}: 60 s TTL, 15 min staleness, material as loaded. */
+  /** A cache of the {@code edge-origin} set over {@code loader} as configured by default: 60 s TTL, no stale serving. */
   private static EdgeKeyCache cache(MutableClock clock, Supplier<List<KeyRecord>> loader) {
-    return new EdgeKeyCache("edge-origin", loader, (set, kid, blob) -> blob.clone(), clock, Duration.ofSeconds(60),
-        Duration.ofSeconds(900), w -> { });
+    return new EdgeKeyCache("edge-origin", (set, deadline) -> loader.get(), (set, kid, blob, deadline) -> blob.clone(),
+        clock, TTL, Duration.ZERO, BUDGET, w -> { });
   }
 
   /** Keeps a load in progress until {@code release} (at most 10 s). */
@@ -80,14 +82,14 @@ class EdgeKeyCacheTest {
     assertThat(loads.get()).isEqualTo(2);
     release.countDown();
     assertThat(refreshing.get(10, TimeUnit.SECONDS).degraded()).isFalse();
-    assertThat(cache.refreshCount()).isEqualTo(2);
+    assertThat(loads.get()).isEqualTo(2);
   }
 
   @Test
   void materialThatIsNot32BytesIsNeverUsed() {
     MutableClock clock = MutableClock.at(NOW);
-    EdgeKeyCache cache = new EdgeKeyCache("edge-origin", () -> List.of(record("k1", KeyState.CURRENT)),
-        (set, kid, blob) -> new byte[16], clock, Duration.ofSeconds(60), Duration.ofSeconds(900), w -> { });
+    EdgeKeyCache cache = new EdgeKeyCache("edge-origin", (set, deadline) -> List.of(record("k1", KeyState.CURRENT)),
+        (set, kid, blob, deadline) -> new byte[16], clock, TTL, Duration.ZERO, BUDGET, w -> { });
     assertThatThrownBy(() -> cache.resolve("k1", NOW)).isInstanceOf(Rejection.class)
         .satisfies(e -> assertThat(((Rejection) e).reason()).isEqualTo(Reason.KEYS_UNAVAILABLE));
   }
@@ -103,7 +105,7 @@ class EdgeKeyCacheTest {
   }
 
   @Test
-  void aRequestArrivingDuringTheColdStartPrefetchWaitsForItInsteadOfLoadingAgain() throws Exception {
+  void aRequestArrivingDuringThePrimingRefreshWaitsForItInsteadOfLoadingAgain() throws Exception {
     MutableClock clock = MutableClock.at(NOW);
     AtomicInteger loads = new AtomicInteger();
     CountDownLatch inLoader = new CountDownLatch(1);
@@ -115,19 +117,17 @@ class EdgeKeyCacheTest {
       return List.of(record("k1", KeyState.CURRENT));
     });
 
-    CompletableFuture<Boolean> prefetch = CompletableFuture.supplyAsync(cache::prefetch);
+    CompletableFuture<Boolean> prefetch = CompletableFuture.supplyAsync(cache::refreshNow);
     assertThat(inLoader.await(10, TimeUnit.SECONDS)).isTrue();
     CompletableFuture<EdgeKeyResolver.Match> request = resolveAsync(cache, "k1");
     release.countDown();
     assertThat(prefetch.get(10, TimeUnit.SECONDS)).isTrue();
     assertThat(request.get(10, TimeUnit.SECONDS).key().kid()).isEqualTo("k1");
     assertThat(loads.get()).isEqualTo(1);
-    assertThat(cache.prefetch()).isTrue(); // already cached: no second load
-    assertThat(loads.get()).isEqualTo(1);
   }
 
   @Test
-  void aFailedPrefetchDoesNotHoldBackTheFirstRequestsOwnAttempt() throws Exception {
+  void aFailedPrimingRefreshIsRetriedByTheFirstRequestAfterTheRetryInterval() throws Exception {
     MutableClock clock = MutableClock.at(NOW);
     AtomicInteger loads = new AtomicInteger();
     EdgeKeyCache cache = cache(clock, () -> {
@@ -137,10 +137,31 @@ class EdgeKeyCacheTest {
       return List.of(record("k1", KeyState.CURRENT));
     });
 
-    assertThat(cache.prefetch()).isFalse();
-    assertThat(cache.failedRefreshCount()).isEqualTo(1);
-    // no RETRY_INTERVAL wait: the first request loads at once
+    assertThat(cache.refreshNow()).isFalse();
+    // a SnapStart restore comes long after the snapshot: the first request loads
+    clock.advance(EdgeKeyCache.RETRY_INTERVAL);
     assertThat(cache.resolve("k1", NOW).key().kid()).isEqualTo("k1");
     assertThat(loads.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aFailedRefreshIsRetriedAfterTheRetryIntervalNotOnEveryRequest() {
+    MutableClock clock = MutableClock.at(NOW);
+    AtomicInteger loads = new AtomicInteger();
+    EdgeKeyCache cache = cache(clock, () -> {
+      loads.incrementAndGet();
+      throw new IllegalStateException("table unreachable");
+    });
+    assertThatThrownBy(() -> cache.resolve("k1", NOW)).isInstanceOf(Rejection.class)
+        .satisfies(e -> assertThat(((Rejection) e).reason()).isEqualTo(Reason.KEYS_UNAVAILABLE));
+    int afterFirst = loads.get();
+    for (int i = 0; i < 20; i++) {
+      assertThatThrownBy(() -> cache.resolve("k1", NOW)).isInstanceOf(Rejection.class)
+          .satisfies(e -> assertThat(((Rejection) e).reason()).isEqualTo(Reason.KEYS_UNAVAILABLE));
+    }
+    assertThat(loads.get()).as("no new attempt within the retry interval").isEqualTo(afterFirst);
+    clock.advance(EdgeKeyCache.RETRY_INTERVAL);
+    assertThatThrownBy(() -> cache.resolve("k1", NOW)).isInstanceOf(Rejection.class);
+    assertThat(loads.get()).isEqualTo(afterFirst + 1);
   }
 }

@@ -4,15 +4,14 @@ import static dev.edgeperimeter.authorizer.support.Cores.assertAllowed;
 import static dev.edgeperimeter.authorizer.support.Cores.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.edgeperimeter.authorizer.AuthorizerRuntime;
 import dev.edgeperimeter.authorizer.core.AuthRequest;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig;
+import dev.edgeperimeter.authorizer.core.AuthorizerCore;
 import dev.edgeperimeter.authorizer.core.Decision;
 import dev.edgeperimeter.authorizer.core.Reason;
 import dev.edgeperimeter.authorizer.support.CountingClients;
 import dev.edgeperimeter.authorizer.support.Minter;
 import dev.edgeperimeter.authorizer.support.MotoKeys;
-import dev.edgeperimeter.authorizer.support.Sink;
 import dev.edgeperimeter.shared.config.Env;
 import dev.edgeperimeter.shared.keys.KeyState;
 import dev.edgeperimeter.testsupport.MotoExtension;
@@ -33,7 +32,7 @@ class KeyStatesTest {
   private MotoKeys keys;
   private MutableClock clock;
   private CountingClients clients;
-  private AuthorizerRuntime runtime;
+  private AuthorizerCore core;
 
   KeyStatesTest(MotoServer server) {
     this.server = server;
@@ -48,7 +47,7 @@ class KeyStatesTest {
     keys.put("k-expired", KeyState.CURRENT, material("k-expired"), NOW - 1);
     clock = MutableClock.at(NOW);
     clients = new CountingClients(server);
-    runtime = clients.runtime(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())), clock, new Sink(), null);
+    core = clients.authorizer(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())), clock).pipeline().core();
   }
 
   private static String kid(KeyState s) {
@@ -64,7 +63,7 @@ class KeyStatesTest {
     var c = Minter.claims("GET", "/orders/42");
     c.put("iat", now - 5);
     c.put("exp", now + 55);
-    return runtime.core().decide(AuthRequest.of("GET", "/orders/42", Minter.sign(material(kid), Minter.header(kid), c),
+    return core.decide(AuthRequest.of("GET", "/orders/42", Minter.sign(material(kid), Minter.header(kid), c),
         null, Minter.arn("GET", "/orders/42")));
   }
 
@@ -137,7 +136,7 @@ class KeyStatesTest {
     copy.put("kid", dev.edgeperimeter.shared.keys.KeyTable.s("k-copied"));
     keys.server().clients().dynamoDb().putItem(b -> b.tableName(keys.table()).item(copy));
     var c = Minter.claims("GET", "/orders/42");
-    Decision d = runtime.core().decide(AuthRequest.of("GET", "/orders/42",
+    Decision d = core.decide(AuthRequest.of("GET", "/orders/42",
         Minter.sign(material(kid(KeyState.CURRENT)), Minter.header("k-copied"), c), null, Minter.arn("GET", "/orders/42")));
     assertThat(d.outcome()).isEqualTo(Decision.Outcome.UNAUTHORIZED);
     assertThat(d.reason()).isIn(Reason.KEYS_UNAVAILABLE, Reason.UNKNOWN_KID);

@@ -6,14 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.edgeperimeter.authorizer.AuthorizerRuntime;
 import dev.edgeperimeter.authorizer.RestRequestAuthorizerHandler;
+import dev.edgeperimeter.authorizer.assertion.EdgeAssertionVerifier;
 import dev.edgeperimeter.authorizer.core.AuthRequest;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig.TokenUse;
 import dev.edgeperimeter.authorizer.core.AuthorizerCore;
 import dev.edgeperimeter.authorizer.core.Decision;
 import dev.edgeperimeter.authorizer.core.Reason;
+import dev.edgeperimeter.authorizer.keys.EdgeKeyCache;
 import dev.edgeperimeter.authorizer.policy.RouteScopes;
 import dev.edgeperimeter.authorizer.support.Cores;
 import dev.edgeperimeter.authorizer.support.CountingClients;
@@ -21,22 +22,23 @@ import dev.edgeperimeter.authorizer.support.LocalIssuer;
 import dev.edgeperimeter.authorizer.support.Minter;
 import dev.edgeperimeter.authorizer.support.MotoKeys;
 import dev.edgeperimeter.authorizer.support.Sink;
-import dev.edgeperimeter.authorizer.assertion.EdgeAssertionVerifier;
-import dev.edgeperimeter.authorizer.keys.EdgeKeyCache;
-import dev.edgeperimeter.authorizer.usertoken.JwksCache;
-import dev.edgeperimeter.shared.keys.KeyMaterialCipher;
-import dev.edgeperimeter.shared.keys.KeyStore;
-import dev.edgeperimeter.testsupport.MutableClock;
-import software.amazon.awssdk.core.exception.SdkClientException;
+import dev.edgeperimeter.authorizer.usertoken.IssuerKeys;
 import dev.edgeperimeter.authorizer.usertoken.UserTokenVerifier;
+import dev.edgeperimeter.authorizer.wiring.Authorizer;
 import dev.edgeperimeter.shared.config.Env;
+import dev.edgeperimeter.shared.keys.KeyMaterialCipher;
 import dev.edgeperimeter.shared.keys.KeyState;
+import dev.edgeperimeter.shared.keys.KeyStore;
 import dev.edgeperimeter.testsupport.MotoExtension;
 import dev.edgeperimeter.testsupport.MotoServer;
+import dev.edgeperimeter.testsupport.MutableClock;
+import dev.edgeperimeter.testsupport.SamTemplate;
+import dev.edgeperimeter.testsupport.TemplateResources;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,14 +47,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
- * DynamoDB, KMS or the JWKS endpoint unreachable: the last good key set / JWKS serves for the
- * bounded staleness (each such decision logged and counted as degraded), then the authorizer fails
- * closed with Unauthorized; never an error, never an Allow without a verified signature.
+ * DynamoDB, KMS or the JWKS endpoint unreachable. The key set: by default nothing is served past
+ * its TTL, so the authorizer fails closed ({@code keys_unavailable}, a 401) one TTL after the
+ * outage began, and a revocation holds; with {@code KEY_STALE_SERVING_SECONDS} the last good set
+ * keeps serving that much longer, each such decision logged and counted as degraded. The JWKS: the
+ * last good one serves while fetches fail (Nimbus), and with none, {@code jwks_unavailable}. Never
+ * an error, never an Allow without a verified signature.
  */
 @ExtendWith(MotoExtension.class)
-@DisplayName("Outages: bounded staleness, then fail closed")
+@DisplayName("Outages: fail closed after one TTL by default; stale serving only as an opt-in")
 class OutagesTest {
   private static final long NOW = Minter.NOW;
   private static final String KID = "k-outage.cur";
@@ -77,8 +83,10 @@ class OutagesTest {
     return Minter.key("outage/" + kid);
   }
 
-  private AuthorizerRuntime runtime(CountingClients clients) {
-    return clients.runtime(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())), clock, sink, null);
+  private Authorizer authorizer(CountingClients clients, Map<String, String> overrides) {
+    Map<String, String> env = new HashMap<>(keys.edgeEnvironment());
+    env.putAll(overrides);
+    return clients.authorizer(AuthorizerConfig.fromEnv(Env.of(env)), clock);
   }
 
   private String assertion(String kid) {
@@ -89,8 +97,9 @@ class OutagesTest {
     return Minter.sign(material(kid), Minter.header(kid), c);
   }
 
-  private Decision decide(AuthorizerRuntime runtime, String kid) {
-    return runtime.core().decide(AuthRequest.of("GET", "/orders/42", assertion(kid), null, Minter.arn("GET", "/orders/42")));
+  private Decision decide(Authorizer authorizer, String kid) {
+    return authorizer.pipeline().core().decide(AuthRequest.of("GET", "/orders/42", assertion(kid), null,
+        Minter.arn("GET", "/orders/42")));
   }
 
   private byte[] event(String kid) {
@@ -98,35 +107,70 @@ class OutagesTest {
         "httpMethod", "GET", "headers", Map.of("X-Edge-Assertion", assertion(kid)))).getBytes(StandardCharsets.UTF_8);
   }
 
+  private void dropTable() {
+    server.clients().dynamoDb().deleteTable(b -> b.tableName(keys.table()));
+  }
+
   @Test
   void coldStartWithDynamoDbUnreachableFailsClosedWith401() {
-    AuthorizerRuntime runtime = runtime(CountingClients.unreachable(server));
-    assertRejected(decide(runtime, KID), Reason.KEYS_UNAVAILABLE);
-    assertThat(sink.lines()).anyMatch(l -> l.contains("key set refresh failed") && l.contains("\"level\":\"WARN\""));
-    RestRequestAuthorizerHandler handler = new RestRequestAuthorizerHandler(runtime);
+    Authorizer authorizer = authorizer(CountingClients.unreachable(server), Map.of());
+    assertRejected(decide(authorizer, KID), Reason.KEYS_UNAVAILABLE);
+    assertThat(sink.logs()).anyMatch(l -> l.path("message").asText().contains("key set refresh failed")
+        && l.path("level").asText().equals("WARN"));
+    RestRequestAuthorizerHandler handler = new RestRequestAuthorizerHandler(authorizer.pipeline());
     sink.clear();
     assertThatThrownBy(() -> handler.handleRequest(new ByteArrayInputStream(event(KID)), new ByteArrayOutputStream(), null))
         .isExactlyInstanceOf(RuntimeException.class).hasMessage("Unauthorized");
     JsonNode emf = sink.emf().get(0);
-    assertThat(emf.get("reason").asText()).isEqualTo("keys_unavailable");
+    assertThat(emf.get("Reason").asText()).isEqualTo("keys_unavailable");
     assertThat(emf.get("Unauthorized").asInt()).isEqualTo(1);
   }
 
   @Test
-  void tableGoneServesTheLastGoodSetDegradedThenFailsClosed() {
+  @DisplayName("default: the table gone, the key set serves until its TTL, then every request is keys_unavailable")
+  void tableGoneFailsClosedAfterOneTtlByDefault() {
     CountingClients clients = new CountingClients(server);
-    AuthorizerRuntime runtime = runtime(clients);
-    RestRequestAuthorizerHandler handler = new RestRequestAuthorizerHandler(runtime);
-    assertAllowed(decide(runtime, KID));
-    server.clients().dynamoDb().deleteTable(b -> b.tableName(keys.table()));
+    Authorizer authorizer = authorizer(clients, Map.of());
+    RestRequestAuthorizerHandler handler = new RestRequestAuthorizerHandler(authorizer.pipeline());
+    assertAllowed(decide(authorizer, KID));
+    dropTable();
+
+    clock.advance(Duration.ofSeconds(59));
+    Decision fresh = decide(authorizer, KID);
+    assertAllowed(fresh);
+    assertThat(fresh.degraded()).isFalse();
+
+    clock.advance(Duration.ofSeconds(1));
+    assertRejected(decide(authorizer, KID), Reason.KEYS_UNAVAILABLE);
+    sink.clear();
+    assertThatThrownBy(() -> handler.handleRequest(new ByteArrayInputStream(event(KID)), new ByteArrayOutputStream(), null))
+        .hasMessage("Unauthorized");
+    assertThat(sink.emf().get(0).get("Reason").asText()).isEqualTo("keys_unavailable");
+
+    clients.reset();
+    for (int i = 0; i < 50; i++) {
+      assertRejected(decide(authorizer, KID), Reason.KEYS_UNAVAILABLE);
+    }
+    assertThat(clients.calls("DynamoDB.Query")).as("failed refreshes are retried after 5 s, not per request")
+        .isLessThanOrEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("KEY_STALE_SERVING_SECONDS=300: the last good set serves degraded for 300 s past its TTL, then fails closed")
+  void tableGoneServesTheLastGoodSetDegradedWhenStaleServingIsOn() {
+    CountingClients clients = new CountingClients(server);
+    Authorizer authorizer = authorizer(clients, Map.of("KEY_STALE_SERVING_SECONDS", "300"));
+    RestRequestAuthorizerHandler handler = new RestRequestAuthorizerHandler(authorizer.pipeline());
+    assertAllowed(decide(authorizer, KID));
+    dropTable();
 
     clock.advance(Duration.ofSeconds(30));
-    Decision fresh = decide(runtime, KID);
+    Decision fresh = decide(authorizer, KID);
     assertAllowed(fresh);
     assertThat(fresh.degraded()).isFalse();
 
     clock.advance(Duration.ofSeconds(31));
-    Decision stale = decide(runtime, KID);
+    Decision stale = decide(authorizer, KID);
     assertAllowed(stale);
     assertThat(stale.degraded()).as("served past its TTL").isTrue();
     sink.clear();
@@ -138,34 +182,32 @@ class OutagesTest {
 
     clients.reset();
     for (int i = 0; i < 50; i++) {
-      decide(runtime, KID);
+      decide(authorizer, KID);
     }
     assertThat(clients.calls("DynamoDB.Query")).as("failed refreshes are retried after 5 s, not per request")
         .isLessThanOrEqualTo(1);
 
-    clock.advance(Duration.ofSeconds(900 - 61));
-    assertAllowed(decide(runtime, KID));
+    clock.advance(Duration.ofSeconds(360 - 61 - 1));
+    assertAllowed(decide(authorizer, KID));
     clock.advance(Duration.ofSeconds(1));
-    assertRejected(decide(runtime, KID), Reason.KEYS_UNAVAILABLE);
+    assertRejected(decide(authorizer, KID), Reason.KEYS_UNAVAILABLE);
     assertThatThrownBy(() -> handler.handleRequest(new ByteArrayInputStream(event(KID)), new ByteArrayOutputStream(), null))
         .hasMessage("Unauthorized");
   }
 
   @Test
   void recoveryAfterTheOutageRefreshesAgain() {
-    CountingClients clients = new CountingClients(server);
-    AuthorizerRuntime runtime = runtime(clients);
-    assertAllowed(decide(runtime, KID));
+    Authorizer authorizer = authorizer(new CountingClients(server), Map.of());
+    assertAllowed(decide(authorizer, KID));
     String table = keys.table();
-    server.clients().dynamoDb().deleteTable(b -> b.tableName(table));
+    dropTable();
     clock.advance(Duration.ofSeconds(61));
-    assertThat(decide(runtime, KID).degraded()).isTrue();
+    assertRejected(decide(authorizer, KID), Reason.KEYS_UNAVAILABLE);
     // the table comes back (same name, same rows)
-    new dev.edgeperimeter.testsupport.TemplateResources(dev.edgeperimeter.testsupport.SamTemplate.load(), server.clients())
-        .createTable("KeyTable", table);
+    new TemplateResources(SamTemplate.load(), server.clients()).createTable("KeyTable", table);
     keys.put(KID, KeyState.CURRENT, material(KID), NOW + 86_400);
-    clock.advance(Duration.ofSeconds(6));
-    Decision d = decide(runtime, KID);
+    clock.advance(EdgeKeyCache.RETRY_INTERVAL);
+    Decision d = decide(authorizer, KID);
     assertAllowed(d);
     assertThat(d.degraded()).isFalse();
   }
@@ -176,12 +218,12 @@ class OutagesTest {
     AtomicBoolean kmsDown = new AtomicBoolean(false);
     KeyStore store = new KeyStore(server.clients().dynamoDb(), keys.table());
     KeyMaterialCipher cipher = new KeyMaterialCipher(server.clients().kms(), keys.kmsKeyId());
-    EdgeKeyCache cache = new EdgeKeyCache(keys.keySet(), () -> store.load(keys.keySet()), (set, kid, blob) -> {
+    EdgeKeyCache cache = new EdgeKeyCache(keys.keySet(), store, (set, kid, blob, deadline) -> {
       if (kmsDown.get()) {
         throw SdkClientException.create("Unable to execute HTTP request: Connect to kms failed");
       }
-      return cipher.decrypt(set, kid, blob);
-    }, clock, Duration.ofSeconds(60), Duration.ofSeconds(900), w -> { });
+      return cipher.decrypt(set, kid, blob, deadline);
+    }, clock, Duration.ofSeconds(60), Duration.ZERO, AuthorizerConfig.KEY_REFRESH_BUDGET, w -> { });
     AuthorizerCore core = new AuthorizerCore(AuthorizerConfig.AuthMode.EDGE, new EdgeAssertionVerifier(
         Set.of(Minter.ISSUER), Minter.AUDIENCE, Duration.ofSeconds(30), Duration.ofSeconds(300), cache, clock), null,
         RouteScopes.none());
@@ -201,61 +243,74 @@ class OutagesTest {
         Minter.arn("GET", "/orders/42"))));
   }
 
-  @Test
-  void jwksOutageServesTheLastGoodJwksThenFailsClosed() {
-    LocalIssuer issuer = new LocalIssuer();
-    AtomicBoolean down = new AtomicBoolean(false);
-    JwksCache jwks = jwks(issuer, down);
-    AuthorizerCore core = edgeJwt(jwks);
+  // ---- the issuer's JWKS (Nimbus caches on the wall clock: what needs no waiting is tested here)
 
-    assertAllowed(core.decide(tokenRequest(issuer)));
-    down.set(true);
-    clock.advance(Duration.ofSeconds(301));
-    Decision stale = core.decide(tokenRequest(issuer));
-    assertAllowed(stale);
-    assertThat(stale.degraded()).isTrue();
-    clock.advance(Duration.ofSeconds(600));
+  @Test
+  void aFirstJwksFetchThatFailsIsJwksUnavailable() {
+    LocalIssuer issuer = new LocalIssuer();
+    issuer.down(true);
+    AuthorizerCore core = edgeJwt(issuer.issuerKeys());
     assertRejected(core.decide(tokenRequest(issuer)), Reason.JWKS_UNAVAILABLE);
-    down.set(false);
-    clock.advance(Duration.ofSeconds(6));
-    assertAllowed(core.decide(tokenRequest(issuer)));
   }
 
   @Test
-  void aJwksPrefetchThatFailedAtColdStartIsRetriedByTheFirstRequestAtOnce() {
+  void theCachedJwksServesWhileTheIssuerIsDown() {
     LocalIssuer issuer = new LocalIssuer();
-    AtomicBoolean down = new AtomicBoolean(true);
-    JwksCache jwks = jwks(issuer, down);
-    AuthorizerCore core = edgeJwt(jwks);
-
-    assertThat(jwks.prefetch()).isFalse();
-    down.set(false);
-    assertAllowed(core.decide(tokenRequest(issuer))); // no RETRY_INTERVAL wait after the warm-up's failure
-    assertThat(jwks.fetchCount()).isEqualTo(1);
-    assertThat(jwks.prefetch()).isTrue();
-    assertThat(jwks.fetchCount()).isEqualTo(1);
+    AuthorizerCore core = edgeJwt(issuer.issuerKeys());
+    assertAllowed(core.decide(tokenRequest(issuer)));
+    issuer.down(true);
+    int before = issuer.fetches();
+    Decision cached = core.decide(tokenRequest(issuer));
+    assertAllowed(cached);
+    assertThat(cached.degraded()).as("within the JWKS cache time: nothing fetched, nothing stale").isFalse();
+    assertThat(issuer.fetches()).isEqualTo(before);
   }
 
-  /** The issuer's JWKS (5 min TTL, 15 min staleness) from an IdP that refuses connections while {@code down}. */
-  private JwksCache jwks(LocalIssuer issuer, AtomicBoolean down) {
-    return new JwksCache(() -> {
-      if (down.get()) {
-        throw new IllegalStateException("connection refused");
-      }
-      return issuer.jwksJson();
-    }, clock, Duration.ofMinutes(5), Duration.ofSeconds(900), w -> { });
+  @Test
+  void anUnknownKidWhileTheIssuerIsDownLeavesKnownKeysServingDegraded() {
+    LocalIssuer issuer = new LocalIssuer();
+    AuthorizerCore core = edgeJwt(issuer.issuerKeys());
+    assertAllowed(core.decide(tokenRequest(issuer)));
+    issuer.down(true);
+    int before = issuer.fetches();
+    String token = issuer.rs256(LocalIssuer.accessClaims("alice", clock.instant().getEpochSecond()));
+    String[] p = token.split("\\.");
+    String rotated = Minter.b64("{\"alg\":\"RS256\",\"kid\":\"rotated-in\"}") + "." + p[1] + "." + p[2];
+    Decision unknown = core.decide(bound(rotated));
+    assertThat(unknown.outcome()).isEqualTo(Decision.Outcome.UNAUTHORIZED);
+    assertThat(issuer.fetches()).as("an unknown kid makes Nimbus fetch again").isEqualTo(before + 1);
+    Decision known = core.decide(tokenRequest(issuer));
+    assertAllowed(known);
+    assertThat(known.degraded()).as("the origin failed after a good fetch").isTrue();
+  }
+
+  @Test
+  void aJwksFetchThatFailedDuringPrimingIsRetriedByTheFirstRequestAtOnce() {
+    LocalIssuer issuer = new LocalIssuer();
+    issuer.down(true);
+    IssuerKeys jwks = issuer.issuerKeys();
+    AuthorizerCore core = edgeJwt(jwks);
+
+    assertThat(jwks.fetch()).isFalse();
+    issuer.down(false);
+    assertAllowed(core.decide(tokenRequest(issuer)));
+    assertThat(jwks.fetch()).as("cached now").isTrue();
+    assertThat(issuer.fetches()).isEqualTo(2);
   }
 
   /** An edge+jwt core whose user tokens are verified against {@code jwks}, every route open. */
-  private AuthorizerCore edgeJwt(JwksCache jwks) {
+  private AuthorizerCore edgeJwt(IssuerKeys jwks) {
     UserTokenVerifier users = new UserTokenVerifier(LocalIssuer.ISSUER, Set.of(LocalIssuer.CLIENT_ID), TokenUse.ANY,
-        List.of(), Duration.ofSeconds(30), Duration.ofSeconds(0), jwks, clock);
+        List.of(), Duration.ofSeconds(30), Duration.ofSeconds(0), jwks, clock, null);
     return Cores.edgeJwt(users, RouteScopes.none(), clock);
   }
 
   private AuthRequest tokenRequest(LocalIssuer issuer) {
+    return bound(issuer.rs256(LocalIssuer.accessClaims("alice", clock.instant().getEpochSecond())));
+  }
+
+  private AuthRequest bound(String token) {
     long now = clock.instant().getEpochSecond();
-    String token = issuer.rs256(LocalIssuer.accessClaims("alice", now));
     var c = Minter.claims("GET", "/orders/42");
     c.put("iat", now - 5);
     c.put("exp", now + 55);

@@ -3,13 +3,12 @@ package dev.edgeperimeter.authorizer.ops;
 import static dev.edgeperimeter.authorizer.support.Cores.assertAllowed;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.edgeperimeter.authorizer.AuthorizerRuntime;
 import dev.edgeperimeter.authorizer.core.AuthRequest;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig;
+import dev.edgeperimeter.authorizer.core.AuthorizerCore;
 import dev.edgeperimeter.authorizer.support.CountingClients;
 import dev.edgeperimeter.authorizer.support.Minter;
 import dev.edgeperimeter.authorizer.support.MotoKeys;
-import dev.edgeperimeter.authorizer.support.Sink;
 import dev.edgeperimeter.shared.config.Env;
 import dev.edgeperimeter.shared.keys.KeyState;
 import dev.edgeperimeter.testsupport.MotoExtension;
@@ -34,11 +33,11 @@ class SteadyStateCallsTest {
     }
     MutableClock clock = MutableClock.at(NOW);
     CountingClients clients = new CountingClients(server);
-    AuthorizerRuntime runtime = clients.runtime(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())), clock, new Sink(), null);
+    AuthorizerCore core = clients.authorizer(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())), clock).pipeline().core();
 
     for (int i = 0; i < 500; i++) {
       String kid = i % 2 == 0 ? "s-cur" : "s-prev";
-      assertAllowed(runtime.core().decide(AuthRequest.of("GET", "/orders/42",
+      assertAllowed(core.decide(AuthRequest.of("GET", "/orders/42",
           Minter.sign(Minter.key(kid), Minter.header(kid), Minter.claims("GET", "/orders/42")), null,
           Minter.arn("GET", "/orders/42"))));
     }
@@ -49,7 +48,7 @@ class SteadyStateCallsTest {
     clients.reset();
     clock.advance(Duration.ofSeconds(60));
     for (int i = 0; i < 100; i++) {
-      runtime.core().decide(AuthRequest.of("GET", "/orders/42",
+      core.decide(AuthRequest.of("GET", "/orders/42",
           Minter.sign(Minter.key("s-cur"), Minter.header("s-cur"), Minter.claims("GET", "/orders/42")), null,
           Minter.arn("GET", "/orders/42")));
     }

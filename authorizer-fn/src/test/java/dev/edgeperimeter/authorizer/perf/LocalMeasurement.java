@@ -11,7 +11,7 @@ import dev.edgeperimeter.authorizer.policy.RouteScopes;
 import dev.edgeperimeter.authorizer.support.Cores;
 import dev.edgeperimeter.authorizer.support.LocalIssuer;
 import dev.edgeperimeter.authorizer.support.Minter;
-import dev.edgeperimeter.authorizer.usertoken.JwksCache;
+import dev.edgeperimeter.authorizer.usertoken.IssuerKeys;
 import dev.edgeperimeter.authorizer.usertoken.UserTokenVerifier;
 import dev.edgeperimeter.testsupport.MutableClock;
 import java.io.ByteArrayOutputStream;
@@ -52,7 +52,7 @@ public final class LocalMeasurement {
 
     // edge+jwt: RS256 Cognito-shaped token
     LocalIssuer issuer = new LocalIssuer();
-    JwksCache jwks = new JwksCache(issuer::jwksJson, clock, Duration.ofMinutes(5), Duration.ofMinutes(15), w -> { });
+    IssuerKeys jwks = issuer.issuerKeys();
     String token = issuer.rs256(LocalIssuer.accessClaims("alice", Minter.NOW));
     Map<String, Object> bound = Minter.claims("GET", "/orders/42");
     bound.put("ath", AuthorizerCore.sha256Base64Url(token));
@@ -62,17 +62,17 @@ public final class LocalMeasurement {
         "httpMethod", "GET", "headers", Map.of("X-Edge-Assertion", boundAssertion, "Authorization", "Bearer " + token,
             "Host", "api.example.com"))).getBytes(StandardCharsets.UTF_8);
     UserTokenVerifier cached = new UserTokenVerifier(LocalIssuer.ISSUER, Set.of(LocalIssuer.CLIENT_ID), TokenUse.ANY,
-        List.of(), Duration.ofSeconds(30), Duration.ofSeconds(60), jwks, clock);
+        List.of(), Duration.ofSeconds(30), Duration.ofSeconds(60), jwks, clock, null);
     AuthorizerCore jwtCached = Cores.edgeJwt(cached, RouteScopes.none(), clock);
     report("edge+jwt (token cache hit): event -> policy", iterations, () -> endToEnd(jwtCached, jwtEvent));
     UserTokenVerifier uncached = new UserTokenVerifier(LocalIssuer.ISSUER, Set.of(LocalIssuer.CLIENT_ID), TokenUse.ANY,
-        List.of(), Duration.ofSeconds(30), Duration.ZERO, jwks, clock);
+        List.of(), Duration.ofSeconds(30), Duration.ZERO, jwks, clock, null);
     AuthorizerCore jwtUncached = Cores.edgeJwt(uncached, RouteScopes.none(), clock);
     int rsaIterations = Math.max(iterations / 10, 1000);
     report("edge+jwt (no token cache): event -> policy", rsaIterations, () -> endToEnd(jwtUncached, jwtEvent));
     UserTokenVerifier users = uncached;
     String hash = AuthorizerCore.sha256Base64Url(token);
-    report("user token RS256 verify (lean path)", rsaIterations, () -> {
+    report("user token RS256 verify (Nimbus, JDK provider)", rsaIterations, () -> {
       try {
         return users.verify(token, null);
       } catch (Exception e) {

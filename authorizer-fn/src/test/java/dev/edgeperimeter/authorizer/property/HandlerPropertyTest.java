@@ -3,7 +3,6 @@ package dev.edgeperimeter.authorizer.property;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import dev.edgeperimeter.authorizer.AuthorizerRuntime;
 import dev.edgeperimeter.authorizer.HttpApiAuthorizerHandler;
 import dev.edgeperimeter.authorizer.RestRequestAuthorizerHandler;
 import dev.edgeperimeter.authorizer.RestTokenAuthorizerHandler;
@@ -14,7 +13,7 @@ import dev.edgeperimeter.authorizer.core.Reason;
 import dev.edgeperimeter.authorizer.support.Cores;
 import dev.edgeperimeter.authorizer.support.HandlerFixture;
 import dev.edgeperimeter.authorizer.support.Minter;
-import dev.edgeperimeter.authorizer.support.Sink;
+import dev.edgeperimeter.authorizer.pipeline.AuthorizerPipeline;
 import dev.edgeperimeter.testsupport.MotoServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -36,13 +35,13 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  */
 class HandlerPropertyTest {
   private static MotoServer server;
-  private static AuthorizerRuntime runtime;
+  private static AuthorizerPipeline runtime;
   private static final AuthorizerCore CORE = Cores.edge();
 
   @BeforeContainer
   static void start() {
     server = MotoServer.start();
-    runtime = new HandlerFixture(server).runtime(HandlerFixture.SAMPLE_TIME, new Sink(), Map.of());
+    runtime = new HandlerFixture(server).pipeline(HandlerFixture.SAMPLE_TIME, Map.of());
   }
 
   @AfterContainer

@@ -2,9 +2,9 @@ package dev.edgeperimeter.authorizer.support;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.edgeperimeter.authorizer.AuthorizerRuntime;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig;
-import dev.edgeperimeter.shared.aws.direct.AwsJsonClient;
+import dev.edgeperimeter.authorizer.pipeline.AuthorizerPipeline;
+import dev.edgeperimeter.authorizer.wiring.Authorizer;
 import dev.edgeperimeter.shared.config.Env;
 import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.keys.KeyState;
@@ -18,7 +18,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Runtimes on a moto key table holding the vectors' CURRENT key (the sample events are signed with it). */
+/** Authorizers on a moto key table holding the vectors' CURRENT key (the sample events are signed with it). */
 public final class HandlerFixture {
   public static final String SAMPLE_KID = "public-2026-11.a1";
   public static final byte[] SAMPLE_KEY = Base64Url.decode("SbuNOCK7uGtEK1PsOCMS1llv8j5aNjpfXS-XRMrq4Y0");
@@ -32,12 +32,16 @@ public final class HandlerFixture {
     keys.put(SAMPLE_KID, KeyState.CURRENT, SAMPLE_KEY, Minter.NOW + 400L * 86_400);
   }
 
-  public AuthorizerRuntime runtime(long now, Sink sink, Map<String, String> overrides) {
+  /** An authorizer on the moto key table through the SDK clients, its clock standing at {@code now}. */
+  public Authorizer authorizer(long now, Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>(keys.edgeEnvironment());
     env.putAll(overrides);
-    return AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(env)), keys.server().awsEnvironment(), keys.server().directCredentials(),
-        AwsJsonClient.Options.DEFAULT, MutableClock.at(now), sink,
-        null);
+    return Authorizer.create(AuthorizerConfig.fromEnv(Env.of(env)), keys.server().clients(), null, MutableClock.at(now));
+  }
+
+  /** The request pipeline of {@link #authorizer}: what the handlers are built on. */
+  public AuthorizerPipeline pipeline(long now, Map<String, String> overrides) {
+    return authorizer(now, overrides).pipeline();
   }
 
   public static Path events() {

@@ -15,13 +15,25 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
+import com.nimbusds.jose.jwk.source.JWKSetParseException;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
+import com.nimbusds.jose.jwk.source.JWKSetUnavailableException;
+import com.nimbusds.jose.proc.SecurityContext;
+import dev.edgeperimeter.authorizer.usertoken.IssuerKeys;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** An OIDC issuer in memory: RSA and EC signing keys, a JWKS, and tokens with any claims. */
+/**
+ * An OIDC issuer in memory: RSA and EC signing keys, a JWKS served to Nimbus from memory
+ * ({@link #source()}: each fetch counted, switchable to failing as an unreachable IdP), and tokens
+ * with any claims.
+ */
 public final class LocalIssuer {
   public static final String ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Local";
   public static final String CLIENT_ID = "local-client-1";
@@ -30,6 +42,7 @@ public final class LocalIssuer {
   public final ECKey ec;
   private final List<JWK> published = new ArrayList<>();
   private final AtomicInteger fetches = new AtomicInteger();
+  private volatile boolean down;
 
   private static final RSAKey RSA_KEY;
   private static final ECKey EC_KEY;
@@ -66,6 +79,43 @@ public final class LocalIssuer {
 
   public int fetches() {
     return fetches.get();
+  }
+
+  /** While {@code down}, every JWKS fetch fails as an unreachable IdP's would. */
+  public void down(boolean down) {
+    this.down = down;
+  }
+
+  /** The JWKS as a Nimbus source: what the authorizer's {@link IssuerKeys} fetch over https in Lambda. */
+  public JWKSetSource<SecurityContext> source() {
+    return new JWKSetSource<>() {
+      @Override
+      public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator evaluator, long currentTime, SecurityContext context)
+          throws KeySourceException {
+        if (down) {
+          fetches.incrementAndGet();
+          throw new JWKSetUnavailableException("connection refused (the IdP is down)", null);
+        }
+        try {
+          return JWKSet.parse(jwksJson());
+        } catch (java.text.ParseException e) {
+          throw new JWKSetParseException("JWKS is not parseable", e);
+        }
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+  }
+
+  /** The issuer's keys as the authorizer holds them (Nimbus caching), {@code MAX_STALENESS_SECONDS} 900. */
+  public IssuerKeys issuerKeys() {
+    return issuerKeys(Duration.ofSeconds(900));
+  }
+
+  public IssuerKeys issuerKeys(Duration maxStaleness) {
+    return IssuerKeys.of(source(), maxStaleness, warning -> { });
   }
 
   /** Claims of a Cognito access token for {@code sub} valid at {@code now}. */

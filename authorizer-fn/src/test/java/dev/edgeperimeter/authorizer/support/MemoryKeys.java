@@ -23,6 +23,9 @@ public final class MemoryKeys {
   public static final String REVOKED = "k-2026-08.rev";
   public static final String PAST_NOT_AFTER = "k-2026-07.old";
 
+  public static final Duration TTL = Duration.ofSeconds(60);
+  public static final Duration LOAD_BUDGET = Duration.ofMillis(2500);
+
   private final List<KeyRecord> records = new CopyOnWriteArrayList<>();
 
   public static MemoryKeys standard() {
@@ -46,8 +49,9 @@ public final class MemoryKeys {
         Optional.empty(), Optional.empty(), notAfter, Optional.empty(), 1));
   }
 
+  /** The key cache as configured by default: 60 s TTL, nothing served past it. */
   public EdgeKeyCache cache(Clock clock) {
-    return new EdgeKeyCache("edge-origin", () -> new ArrayList<>(records), (set, kid, ciphertext) -> ciphertext.clone(),
-        clock, Duration.ofSeconds(60), Duration.ofSeconds(900), warning -> { });
+    return new EdgeKeyCache("edge-origin", (set, deadline) -> new ArrayList<>(records),
+        (set, kid, ciphertext, deadline) -> ciphertext.clone(), clock, TTL, Duration.ZERO, LOAD_BUDGET, warning -> { });
   }
 }

@@ -4,7 +4,6 @@ import static dev.edgeperimeter.authorizer.support.Cores.assertAllowed;
 import static dev.edgeperimeter.authorizer.support.Cores.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.edgeperimeter.authorizer.AuthorizerRuntime;
 import dev.edgeperimeter.authorizer.core.AuthRequest;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig;
 import dev.edgeperimeter.authorizer.core.AuthorizerCore;
@@ -12,8 +11,7 @@ import dev.edgeperimeter.authorizer.core.Decision;
 import dev.edgeperimeter.authorizer.core.Reason;
 import dev.edgeperimeter.authorizer.support.Minter;
 import dev.edgeperimeter.authorizer.support.MotoKeys;
-import dev.edgeperimeter.authorizer.support.Sink;
-import dev.edgeperimeter.shared.aws.direct.AwsJsonClient;
+import dev.edgeperimeter.authorizer.wiring.Authorizer;
 import dev.edgeperimeter.shared.config.Env;
 import dev.edgeperimeter.shared.keys.KeyState;
 import dev.edgeperimeter.testsupport.MotoExtension;
@@ -46,7 +44,7 @@ class CognitoUserTokenTest {
   private String poolId;
   private String clientId;
   private AuthenticationResultType tokens;
-  private AuthorizerRuntime runtime;
+  private Authorizer runtime;
   private MotoServer server;
 
   @BeforeAll
@@ -69,7 +67,7 @@ class CognitoUserTokenTest {
     runtime = runtime(Map.of());
   }
 
-  private AuthorizerRuntime runtime(Map<String, String> overrides) {
+  private Authorizer runtime(Map<String, String> overrides) {
     MotoKeys keys = new MotoKeys(server, "cognito-rt");
     keys.put(KID, KeyState.CURRENT, MATERIAL, Clock.systemUTC().instant().getEpochSecond() + 86_400);
     Map<String, String> env = new HashMap<>(keys.edgeEnvironment());
@@ -78,9 +76,7 @@ class CognitoUserTokenTest {
     env.put("OIDC_AUDIENCE", clientId);
     env.put("OIDC_JWKS_URL", server.endpoint() + "/" + poolId + "/.well-known/jwks.json");
     env.putAll(overrides);
-    return AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(env)), server.awsEnvironment(), server.directCredentials(),
-        AwsJsonClient.Options.DEFAULT, Clock.systemUTC(), new Sink(),
-        null);
+    return Authorizer.create(AuthorizerConfig.fromEnv(Env.of(env)), server.clients(), null, Clock.systemUTC());
   }
 
   private AuthRequest request(String token, String sub) {
@@ -103,45 +99,45 @@ class CognitoUserTokenTest {
   @Test
   void accessTokenIsVerifiedThroughTheJwksUrl() throws Exception {
     String token = tokens.accessToken();
-    Decision d = runtime.core().decide(request(token, sub(token)));
+    Decision d = runtime.pipeline().core().decide(request(token, sub(token)));
     assertAllowed(d);
     assertThat(d.principalId()).isEqualTo(sub(token));
-    assertThat(runtime.jwks().fetchCount()).isGreaterThanOrEqualTo(1);
+    assertThat(runtime.issuerKeys().orElseThrow().fetch()).as("the JWKS moto serves is cached").isTrue();
   }
 
   @Test
   void idTokenIsVerified() throws Exception {
-    assertAllowed(runtime.core().decide(request(tokens.idToken(), sub(tokens.idToken()))));
+    assertAllowed(runtime.pipeline().core().decide(request(tokens.idToken(), sub(tokens.idToken()))));
   }
 
   @Test
   void tokenUseAccessRefusesTheIdToken() {
-    AuthorizerRuntime accessOnly = runtime(Map.of("OIDC_TOKEN_USE", "access"));
-    assertAllowed(accessOnly.core().decide(request(tokens.accessToken(), null)));
-    assertRejected(accessOnly.core().decide(request(tokens.idToken(), null)), Reason.USER_TOKEN_INVALID);
+    Authorizer accessOnly = runtime(Map.of("OIDC_TOKEN_USE", "access"));
+    assertAllowed(accessOnly.pipeline().core().decide(request(tokens.accessToken(), null)));
+    assertRejected(accessOnly.pipeline().core().decide(request(tokens.idToken(), null)), Reason.USER_TOKEN_INVALID);
   }
 
   @Test
   void anotherClientsTokenIsRejected() {
-    AuthorizerRuntime other = runtime(Map.of("OIDC_AUDIENCE", "some-other-client"));
-    assertRejected(other.core().decide(request(tokens.accessToken(), null)), Reason.USER_TOKEN_INVALID);
+    Authorizer other = runtime(Map.of("OIDC_AUDIENCE", "some-other-client"));
+    assertRejected(other.pipeline().core().decide(request(tokens.accessToken(), null)), Reason.USER_TOKEN_INVALID);
   }
 
   @Test
   void anotherIssuerIsRejected() {
-    AuthorizerRuntime other = runtime(Map.of("OIDC_ISSUER", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other"));
-    assertRejected(other.core().decide(request(tokens.accessToken(), null)), Reason.USER_TOKEN_INVALID);
+    Authorizer other = runtime(Map.of("OIDC_ISSUER", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other"));
+    assertRejected(other.pipeline().core().decide(request(tokens.accessToken(), null)), Reason.USER_TOKEN_INVALID);
   }
 
   @Test
   void subjectMismatchWithTheAssertion() {
-    assertRejected(runtime.core().decide(request(tokens.accessToken(), "mallory")), Reason.SUBJECT_MISMATCH);
+    assertRejected(runtime.pipeline().core().decide(request(tokens.accessToken(), "mallory")), Reason.SUBJECT_MISMATCH);
   }
 
   @Test
   void tamperedCognitoTokenIsRejected() {
     String[] p = tokens.accessToken().split("\\.");
     String tampered = p[0] + "." + p[1] + "." + (p[2].charAt(0) == 'A' ? 'B' : 'A') + p[2].substring(1);
-    assertRejected(runtime.core().decide(request(tampered, null)), Reason.USER_TOKEN_INVALID);
+    assertRejected(runtime.pipeline().core().decide(request(tampered, null)), Reason.USER_TOKEN_INVALID);
   }
 }
