@@ -106,8 +106,9 @@ class PolicyScopesTest {
     assertThat(arn.method()).isEqualTo("GET");
     assertThat(arn.path()).isEqualTo("/orders/42");
     assertThat(MethodArn.parse("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/").path()).isEqualTo("/");
-    assertThat(MethodArn.parse("arn:aws:execute-api:us-east-1:1:api/$default/POST/x").base())
-        .isEqualTo("arn:aws:execute-api:us-east-1:1:api/$default");
+    assertThat(MethodArn.parse("arn:aws:execute-api:us-east-1:123456789012:api/$default/POST/x").base())
+        .isEqualTo("arn:aws:execute-api:us-east-1:123456789012:api/$default");
+    assertThat(MethodArn.parse("arn:aws:execute-api:us-east-1:1:api/$default/POST/x")).as("short account").isNull();
     assertThat(MethodArn.parse("not an arn")).isNull();
     assertThat(MethodArn.parse("arn:aws:execute-api:us-east-1:1:api")).isNull();
     assertThat(MethodArn.parse(null)).isNull();

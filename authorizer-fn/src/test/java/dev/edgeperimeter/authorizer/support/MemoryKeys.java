@@ -2,6 +2,8 @@ package dev.edgeperimeter.authorizer.support;
 
 import dev.edgeperimeter.authorizer.keys.EdgeKeyCache;
 import dev.edgeperimeter.shared.keys.KeyRecord;
+import dev.edgeperimeter.shared.keys.KeySetSource;
+import dev.edgeperimeter.shared.keys.MaterialDecrypter;
 import dev.edgeperimeter.shared.keys.KeyState;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,9 +51,18 @@ public final class MemoryKeys {
         Optional.empty(), Optional.empty(), notAfter, Optional.empty(), 1));
   }
 
+  /** The rows, as the key table would give them. */
+  public KeySetSource rows() {
+    return (set, deadline) -> new ArrayList<>(records);
+  }
+
+  /** The "decrypter": material is stored as itself. */
+  public static MaterialDecrypter decrypter() {
+    return (set, kid, ciphertext, deadline) -> ciphertext.clone();
+  }
+
   /** The key cache as configured by default: 60 s TTL, nothing served past it. */
   public EdgeKeyCache cache(Clock clock) {
-    return new EdgeKeyCache("edge-origin", (set, deadline) -> new ArrayList<>(records),
-        (set, kid, ciphertext, deadline) -> ciphertext.clone(), clock, TTL, Duration.ZERO, LOAD_BUDGET, warning -> { });
+    return new EdgeKeyCache("edge-origin", rows(), decrypter(), clock, TTL, Duration.ZERO, LOAD_BUDGET, warning -> { });
   }
 }
