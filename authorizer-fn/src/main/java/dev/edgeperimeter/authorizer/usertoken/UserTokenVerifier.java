@@ -87,7 +87,7 @@ public final class UserTokenVerifier {
     };
     processor = new DefaultJWTProcessor<>();
     processor.setJWSTypeVerifier(anyTypeButEdge);
-    processor.setJWSKeySelector(new VerificationKeys(keys));
+    processor.setJWSKeySelector(new VerificationKeys(keys, provider));
     processor.setJWSVerifierFactory(verifiers);
     processor.setJWTClaimsSetVerifier(new UserTokenClaims(issuer, audiences, tokenUse, requiredClaims, skew, clock));
   }

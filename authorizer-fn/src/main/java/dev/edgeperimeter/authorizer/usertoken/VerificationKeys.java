@@ -15,7 +15,10 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import java.math.BigInteger;
+import java.security.GeneralSecurityException;
 import java.security.Key;
+import java.security.KeyFactory;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +41,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       EC keys on P-256 only (Nimbus checks the point is on the curve when it parses the JWKS).</li>
  * </ul>
  *
- * The JCA {@link PublicKey} of each JWK is built once and reused while the JWK is in the set.
+ * Each JWK's size and exponent checks and its JCA {@link PublicKey} are computed once and reused
+ * while the JWK is in the set; the key is made by the verifying provider's own {@link KeyFactory}, so
+ * a native provider (ACCP) converts it once, not on every signature check.
  */
 final class VerificationKeys implements JWSKeySelector<SecurityContext> {
   static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256, JWSAlgorithm.PS256);
@@ -47,10 +52,19 @@ final class VerificationKeys implements JWSKeySelector<SecurityContext> {
   private static final int MAX_CACHED_KEYS = 64;
 
   private final IssuerKeys keys;
-  private final Map<JWK, PublicKey> publicKeys = new ConcurrentHashMap<>();
+  private final Provider provider;
+  private final Map<JWK, Usable> usable = new ConcurrentHashMap<>();
 
-  VerificationKeys(IssuerKeys keys) {
+  /** What is computed once per JWK: whether its size and parameters are acceptable, and its JCA key. */
+  private record Usable(boolean acceptable, PublicKey key) {
+  }
+
+  /**
+   * @param provider the JCA provider that verifies the signatures; {@code null} for the JDK's
+   */
+  VerificationKeys(IssuerKeys keys, Provider provider) {
     this.keys = keys;
+    this.provider = provider;
   }
 
   @Override
@@ -64,9 +78,11 @@ final class VerificationKeys implements JWSKeySelector<SecurityContext> {
     if (named.size() != 1 || !fits(named.get(0), alg)) {
       return List.of();
     }
-    return List.of(publicKey(named.get(0)));
+    Usable u = usable(named.get(0));
+    return u.acceptable() ? List.of(u.key()) : List.of();
   }
 
+  /** The checks that depend on the token's algorithm (cheap: no key material decoded). */
   private static boolean fits(JWK jwk, JWSAlgorithm alg) {
     if (!KeyType.forAlgorithm(alg).equals(jwk.getKeyType())) {
       return false;
@@ -78,9 +94,11 @@ final class VerificationKeys implements JWSKeySelector<SecurityContext> {
     if (ops != null && !ops.contains(KeyOperation.VERIFY)) {
       return false;
     }
-    if (jwk.getAlgorithm() != null && !alg.equals(jwk.getAlgorithm())) {
-      return false;
-    }
+    return jwk.getAlgorithm() == null || alg.equals(jwk.getAlgorithm());
+  }
+
+  /** The checks of the key material itself: RSA size and exponent, EC curve. */
+  private static boolean acceptable(JWK jwk) {
     if (jwk instanceof RSAKey rsa) {
       BigInteger e = rsa.getPublicExponent().decodeToBigInteger();
       int bits = rsa.size();
@@ -89,20 +107,35 @@ final class VerificationKeys implements JWSKeySelector<SecurityContext> {
     return jwk instanceof ECKey ec && Curve.P_256.equals(ec.getCurve());
   }
 
-  private PublicKey publicKey(JWK jwk) throws KeySourceException {
-    PublicKey cached = publicKeys.get(jwk);
+  /** The key as the verifying provider's own key object (the JDK's key where the provider cannot translate it). */
+  private PublicKey forProvider(PublicKey key) {
+    if (provider == null) {
+      return key;
+    }
+    try {
+      return (PublicKey) KeyFactory.getInstance(key.getAlgorithm(), provider).translateKey(key);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return key;
+    }
+  }
+
+  private Usable usable(JWK jwk) throws KeySourceException {
+    Usable cached = usable.get(jwk);
     if (cached != null) {
       return cached;
     }
+    Usable u;
     try {
-      PublicKey key = jwk instanceof RSAKey rsa ? rsa.toRSAPublicKey() : ((ECKey) jwk).toECPublicKey();
-      if (publicKeys.size() >= MAX_CACHED_KEYS) {
-        publicKeys.clear(); // keys the issuer no longer publishes
-      }
-      publicKeys.put(jwk, key);
-      return key;
+      boolean ok = acceptable(jwk);
+      u = new Usable(ok, !ok ? null : forProvider(jwk instanceof RSAKey rsa ? rsa.toRSAPublicKey()
+          : ((ECKey) jwk).toECPublicKey()));
     } catch (JOSEException e) {
       throw new KeySourceException("JWK " + jwk.getKeyID() + " is not a usable public key", e);
     }
+    if (usable.size() >= MAX_CACHED_KEYS) {
+      usable.clear(); // keys the issuer no longer publishes
+    }
+    usable.put(jwk, u);
+    return u;
   }
 }
