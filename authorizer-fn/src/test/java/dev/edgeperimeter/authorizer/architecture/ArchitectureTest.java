@@ -2,10 +2,11 @@ package dev.edgeperimeter.authorizer.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
+import dev.edgeperimeter.authorizer.wiring.Authorizer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -19,9 +20,16 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Architecture: handlers -> pipeline -> core -> verifiers; no Lambda types below the handlers")
 class ArchitectureTest {
   private static final String ROOT = "dev.edgeperimeter.authorizer";
+  /** The authorizer's main classes, read from where they were compiled (not found through a class loader). */
   private static final JavaClasses CLASSES = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages(ROOT);
+      .importUrl(Authorizer.class.getProtectionDomain().getCodeSource().getLocation());
+
+  @Test
+  @DisplayName("the authorizer's classes are all read")
+  void classesAreImported() {
+    assertThat(CLASSES.containPackage(ROOT + ".wiring")).isTrue();
+    assertThat(CLASSES.stream().filter(c -> c.getPackageName().equals(ROOT)).count()).isGreaterThanOrEqualTo(4);
+  }
 
   @Test
   @DisplayName("layers are called from above only")
