@@ -75,7 +75,7 @@ public final class EdgeKeyCache implements EdgeKeyResolver {
   public Match resolve(String kid, long nowEpochSeconds) throws Rejection {
     Optional<RefreshingValue.Read<Map<String, Entry>>> read = cache.get();
     Entry entry = read.map(r -> r.value().get(kid)).orElse(null);
-    if (entry == null && KeyId.isValid(kid)) {
+    if (entry == null && read.isPresent() && KeyId.isValid(kid)) {
       Optional<RefreshingValue.Read<Map<String, Entry>>> early = cache.refreshEarly();
       if (early.isPresent()) {
         read = early;

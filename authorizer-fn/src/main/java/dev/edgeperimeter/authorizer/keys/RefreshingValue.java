@@ -117,12 +117,12 @@ public final class RefreshingValue<T> {
   }
 
   private Loaded<T> load(Loaded<T> seen, long now, boolean force) {
-    if (seen != null) {
+    if (seen != null && now - seen.atMillis() < maxAgeMillis) {
       if (!lock.tryLock()) {
         return seen; // another caller is loading: serve the cached value meanwhile
       }
     } else {
-      lock.lock(); // nothing cached: wait for the one load
+      lock.lock(); // nothing usable cached: wait for the one load
     }
     try {
       Loaded<T> latest = loaded;

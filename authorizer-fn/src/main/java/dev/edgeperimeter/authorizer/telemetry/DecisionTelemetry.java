@@ -38,6 +38,7 @@ public final class DecisionTelemetry {
   private static final Logger OPERATIONS = LoggerFactory.getLogger("dev.edgeperimeter.authorizer");
 
   private final Metrics metrics;
+  private final String service;
 
   /**
    * @param metrics   the Powertools metrics instance of the function
@@ -46,8 +47,9 @@ public final class DecisionTelemetry {
    */
   public DecisionTelemetry(Metrics metrics, String namespace, String service) {
     this.metrics = metrics;
+    this.service = service;
     metrics.setNamespace(namespace);
-    metrics.setDefaultDimensions(DimensionSet.of(SERVICE_DIMENSION, service));
+    metrics.clearDefaultDimensions(); // one dimension set per document: service and Reason together
   }
 
   /** The log line and EMF document of one decision. */
@@ -75,7 +77,7 @@ public final class DecisionTelemetry {
       DECISIONS.info("authorizer decision", entries(fields));
     }
 
-    metrics.addDimension(REASON_DIMENSION, d.reason().code());
+    metrics.addDimension(DimensionSet.of(SERVICE_DIMENSION, service, REASON_DIMENSION, d.reason().code()));
     metrics.addMetric(d.outcome().metricName(), 1, MetricUnit.COUNT);
     if (d.degraded()) {
       metrics.addMetric("DegradedDecision", 1, MetricUnit.COUNT);

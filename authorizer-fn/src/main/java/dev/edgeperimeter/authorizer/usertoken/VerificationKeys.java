@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import java.math.BigInteger;
@@ -74,7 +75,12 @@ final class VerificationKeys implements JWSKeySelector<SecurityContext> {
     if (!ALGORITHMS.contains(alg) || kid == null) {
       return List.of();
     }
-    List<JWK> named = keys.select(new JWKMatcher.Builder().keyID(kid).build());
+    List<JWK> named;
+    try {
+      named = keys.select(new JWKMatcher.Builder().keyID(kid).build());
+    } catch (RateLimitReachedException e) {
+      return List.of(); // an unknown kid again within the refetch interval: no key, not an outage
+    }
     if (named.size() != 1 || !fits(named.get(0), alg)) {
       return List.of();
     }

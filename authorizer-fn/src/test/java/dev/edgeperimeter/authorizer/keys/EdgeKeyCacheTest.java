@@ -18,7 +18,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -60,9 +59,6 @@ class EdgeKeyCacheTest {
   }
 
   @Test
-  @Disabled("main-code bug reported to the lead: with KEY_STALE_SERVING_SECONDS=0, RefreshingValue.get() answers a "
-      + "caller that finds another caller's refresh in progress with the expired value's read(), which is empty past "
-      + "the TTL, so concurrent requests during a refresh get keys_unavailable instead of the cached set")
   void oneRefreshRunsWhileOtherCallersServeTheCachedSet() throws Exception {
     MutableClock clock = MutableClock.at(NOW);
     AtomicInteger loads = new AtomicInteger();

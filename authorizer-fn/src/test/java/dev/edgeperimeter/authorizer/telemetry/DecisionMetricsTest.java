@@ -79,6 +79,8 @@ class DecisionMetricsTest {
         DecisionTelemetry.REASON_DIMENSION).containsExactlyInAnyOrder("service", "Reason");
     assertThat(emf.get("service").asText()).isEqualTo("authorizer");
     assertThat(emf.get("Reason").asText()).isEqualTo("ok");
+    // one dimension set holding both (a breakdown of each service by reason), as log-ingest's RecordsRejected
+    assertThat(emf.at("/_aws/CloudWatchMetrics/0/Dimensions").toString()).isEqualTo("[[\"service\",\"Reason\"]]");
     assertThat(metricNames(emf)).contains("Allow", "DecisionLatency");
     assertThat(emf.get("Allow").asInt()).isEqualTo(1);
   }

@@ -31,6 +31,36 @@ class AwsSettingsTest {
   }
 
   @Test
+  @DisplayName("AWS_USE_FIPS_ENDPOINT and AWS_USE_DUALSTACK_ENDPOINT reach the SDK's endpoint resolution")
+  void fipsAndDualstack() {
+    AwsSettings s = AwsSettings.fromEnvironment(Env.of(Map.of("AWS_REGION", "us-east-1",
+        "AWS_USE_FIPS_ENDPOINT", "true", "AWS_USE_DUALSTACK_ENDPOINT", "true")));
+    assertThat(s.fips()).isTrue();
+    assertThat(s.dualstack()).isTrue();
+    AwsClients clients = new AwsClients(s);
+    java.util.List<String> hosts = new java.util.ArrayList<>();
+    software.amazon.awssdk.core.interceptor.ExecutionInterceptor capture =
+        new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+          @Override
+          public void beforeTransmission(software.amazon.awssdk.core.interceptor.Context.BeforeTransmission context,
+              software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+            hosts.add(context.httpRequest().host());
+            throw new IllegalStateException("captured");
+          }
+        };
+    try (var kms = clients.configure(software.amazon.awssdk.services.kms.KmsClient.builder())
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("a", "b")))
+        .overrideConfiguration(clients.overrideConfiguration().toBuilder().addExecutionInterceptor(capture).build())
+        .httpClient(clients.httpClient()).build()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> kms.listKeys()).hasMessageContaining("captured");
+    }
+    assertThat(hosts).first().asString().contains("fips").contains("api.aws");
+    assertThatThrownBy(() -> AwsSettings.fromEnvironment(Env.of(Map.of("AWS_REGION", "us-east-1",
+        "AWS_USE_FIPS_ENDPOINT", "maybe")))).hasMessageStartingWith("AWS_USE_FIPS_ENDPOINT");
+  }
+
+  @Test
   @DisplayName("a missing region or a bad endpoint is a configuration error naming the variable")
   void errors() {
     assertThatThrownBy(() -> AwsSettings.fromEnvironment(Env.of(Map.of()))).hasMessageStartingWith("AWS_REGION");
@@ -81,10 +111,18 @@ class AwsSettingsTest {
       System.setProperty("aws.containerCredentialsFullUri",
           "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/2021-04-23/credentials");
       System.setProperty("aws.containerAuthorizationToken", "snapstart-token");
-      var credentials = AwsSettings.fromEnvironment(Env.of(Map.of("AWS_REGION", "us-east-1"))).credentials()
+      RestorableCredentials chain = new RestorableCredentials();
+      var credentials = AwsSettings.fromEnvironment(Env.of(Map.of("AWS_REGION", "us-east-1")), chain).credentials()
           .resolveCredentials();
       assertThat(credentials.accessKeyId()).isEqualTo("ASIACONTAINER");
-      assertThat(tokens).containsExactly("snapstart-token");
+      assertThat(tokens).isNotEmpty().allMatch("snapstart-token"::equals);
+      // a SnapStart restore forgets what was resolved before the snapshot: the next call fetches anew
+      int before = tokens.size();
+      chain.resolveCredentials();
+      assertThat(tokens).as("cached until forgotten").hasSize(before);
+      chain.forget();
+      chain.resolveCredentials();
+      assertThat(tokens.size()).as("fetched again after forget()").isGreaterThan(before);
     } finally {
       endpoint.stop(0);
       saved.forEach((p, v) -> {
