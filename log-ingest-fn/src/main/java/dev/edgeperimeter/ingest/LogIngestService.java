@@ -1,6 +1,7 @@
 package dev.edgeperimeter.ingest;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.edgeperimeter.ingest.body.BodyDecoder;
 import dev.edgeperimeter.shared.json.JsonLimits;
 import java.io.IOException;
 import java.io.StringWriter;

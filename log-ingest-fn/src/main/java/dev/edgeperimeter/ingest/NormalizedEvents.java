@@ -26,16 +26,16 @@ public final class NormalizedEvents {
   private String lastStreamName;
   private int lastStreamId;
 
-  NormalizedEvents(int expectedBytes) {
+  public NormalizedEvents(int expectedBytes) {
     this.data = new ByteSink(expectedBytes);
   }
 
-  ByteSink sink() {
+  public ByteSink sink() {
     return data;
   }
 
   /** Registers the event whose bytes were just appended at {@code offset}. */
-  void add(long timestampMillis, int offset, int length, int recordIndex, String streamName) {
+  public void add(long timestampMillis, int offset, int length, int recordIndex, String streamName) {
     if (count == timestamps.length) {
       int n = count * 2;
       timestamps = Arrays.copyOf(timestamps, n);

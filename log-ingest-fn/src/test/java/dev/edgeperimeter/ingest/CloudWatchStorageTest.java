@@ -1,5 +1,7 @@
 package dev.edgeperimeter.ingest;
 
+import dev.edgeperimeter.ingest.normalize.UrlDecoding;
+import dev.edgeperimeter.ingest.normalize.Ds2Fields;
 import static dev.edgeperimeter.ingest.Samples.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
 package dev.edgeperimeter.ingest;
 
+import dev.edgeperimeter.ingest.normalize.Ds2Fields;
 import static dev.edgeperimeter.ingest.Samples.NOW;
 import static dev.edgeperimeter.ingest.Samples.NOW_SEC;
 import static dev.edgeperimeter.ingest.Samples.utf8;

@@ -1,4 +1,6 @@
-package dev.edgeperimeter.ingest;
+package dev.edgeperimeter.ingest.body;
+
+import dev.edgeperimeter.ingest.IngestException;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

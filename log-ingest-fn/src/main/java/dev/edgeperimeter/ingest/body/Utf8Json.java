@@ -1,4 +1,4 @@
-package dev.edgeperimeter.ingest;
+package dev.edgeperimeter.ingest.body;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -11,12 +11,12 @@ import java.io.IOException;
  * are in characters, not bytes. Such input is refused here before any parser sees it, so every
  * parser of the ingest path reads UTF-8 and reports byte offsets.
  */
-final class Utf8Json {
+public final class Utf8Json {
   private Utf8Json() {
   }
 
   /** Null when {@code b[from..to)} can be read as UTF-8 JSON text, else why not (safe to return to the sender). */
-  static String problem(byte[] b, int from, int to) {
+  public static String problem(byte[] b, int from, int to) {
     int n = to - from;
     if (n >= 3 && (b[from] & 0xff) == 0xef && (b[from + 1] & 0xff) == 0xbb && (b[from + 2] & 0xff) == 0xbf) {
       return "it starts with a UTF-8 byte-order mark (send JSON without one)";
@@ -34,7 +34,7 @@ final class Utf8Json {
   }
 
   /** A parser over {@code b[off..off+len)} that reads UTF-8, or a parse error when the range is not UTF-8 JSON. */
-  static JsonParser parser(JsonFactory factory, byte[] b, int off, int len) throws IOException {
+  public static JsonParser parser(JsonFactory factory, byte[] b, int off, int len) throws IOException {
     String problem = problem(b, off, off + len);
     if (problem != null) {
       throw new JsonParseException(null, "not UTF-8 JSON: " + problem);

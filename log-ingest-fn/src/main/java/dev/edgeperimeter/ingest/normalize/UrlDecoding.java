@@ -1,4 +1,6 @@
-package dev.edgeperimeter.ingest;
+package dev.edgeperimeter.ingest.normalize;
+
+import dev.edgeperimeter.ingest.ByteSink;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -16,7 +18,7 @@ import java.nio.charset.StandardCharsets;
  * <p>An instance reuses its buffers (one per pipeline, not thread-safe); {@link #decode(String)}
  * is the allocation-per-call convenience.
  */
-final class UrlDecoding {
+public final class UrlDecoding {
   private byte[] bytes = new byte[1024];
   private char[] chars = new char[1024];
   private int length;
@@ -25,7 +27,7 @@ final class UrlDecoding {
       .onUnmappableCharacter(CodingErrorAction.REPLACE);
 
   /** True when the text holds nothing to decode. */
-  static boolean isPlain(char[] c, int off, int len) {
+  public static boolean isPlain(char[] c, int off, int len) {
     for (int i = off; i < off + len; i++) {
       if (c[i] == '%' || c[i] == '+') {
         return false;
@@ -35,7 +37,7 @@ final class UrlDecoding {
   }
 
   /** Decodes into {@link #chars()}[0, {@link #length()}). */
-  void decode(char[] c, int off, int len) {
+  public void decode(char[] c, int off, int len) {
     if (bytes.length < len * 3) {
       bytes = new byte[len * 3];
     }
@@ -91,7 +93,7 @@ final class UrlDecoding {
    * included, escaping what JSON requires. Returns false, writing nothing, for text with non-ASCII
    * characters or decoding to invalid UTF-8 (the caller then decodes with replacement characters).
    */
-  boolean decodeToJson(char[] in, int off, int len, ByteSink out) {
+  public boolean decodeToJson(char[] in, int off, int len, ByteSink out) {
     if (len <= DIRECT_LIMIT) {
       return decodeToJsonDirect(in, off, len, out);
     }
@@ -230,7 +232,7 @@ final class UrlDecoding {
   }
 
   /** Strict UTF-8 in {@code b[from, to)}: no overlongs, no surrogates, at most U+10FFFF. */
-  static boolean validUtf8(byte[] b, int from, int to) {
+  public static boolean validUtf8(byte[] b, int from, int to) {
     int i = from;
     while (i < to) {
       int c = b[i] & 0xff;
@@ -271,15 +273,15 @@ final class UrlDecoding {
     return true;
   }
 
-  char[] chars() {
+  public char[] chars() {
     return chars;
   }
 
-  int length() {
+  public int length() {
     return length;
   }
 
-  static String decode(String s) {
+  public static String decode(String s) {
     char[] c = s.toCharArray();
     if (isPlain(c, 0, c.length)) {
       return s;

@@ -1,4 +1,6 @@
-package dev.edgeperimeter.ingest;
+package dev.edgeperimeter.ingest.normalize;
+
+import dev.edgeperimeter.ingest.ByteSink;
 
 import java.util.List;
 
@@ -17,14 +19,14 @@ import java.util.List;
  * by {@link #validate} (a short reason, never the content); the caller then keeps only the raw text
  * (which it always keeps) and records the reason next to it.
  */
-final class EwInfoParser {
+public final class EwInfoParser {
   private static final int MAX_TUPLES = 32;
 
   private EwInfoParser() {
   }
 
   /** Null when {@code c[off, off+len)} is well-formed, else a short reason. */
-  static String validate(char[] c, int off, int len) {
+  public static String validate(char[] c, int off, int len) {
     int end = off + len;
     int tuples = 0;
     int i = off;
@@ -75,7 +77,7 @@ final class EwInfoParser {
    * JSON. For usage fields, adds {@code [ewId, handlerName]} of every failed execution to
    * {@code errors}.
    */
-  static void write(ByteSink out, char[] c, int off, int len, boolean usage, List<String[]> errors) {
+  public static void write(ByteSink out, char[] c, int off, int len, boolean usage, List<String[]> errors) {
     int end = off + len;
     out.write('[');
     boolean first = true;
@@ -230,7 +232,7 @@ final class EwInfoParser {
     return v;
   }
 
-  static String handlerName(char[] c, int off, int len) {
+  public static String handlerName(char[] c, int off, int len) {
     if (len != 1) {
       return "other";
     }
@@ -246,7 +248,7 @@ final class EwInfoParser {
   }
 
   /** Usage status codes as Akamai documents them for {@code ewUsageInfo}. */
-  static String statusName(int code) {
+  public static String statusName(int code) {
     return switch (code) {
       case 1 -> "success";
       case 2 -> "genericError";
@@ -265,7 +267,7 @@ final class EwInfoParser {
   }
 
   /** A failed execution: any numeric status but 0 (none), 1 (success) and 4 (handler not implemented). */
-  static boolean isErrorStatus(int code) {
+  public static boolean isErrorStatus(int code) {
     return code >= 0 && code != 0 && code != 1 && code != 4;
   }
 }

@@ -1,18 +1,20 @@
-package dev.edgeperimeter.ingest;
+package dev.edgeperimeter.ingest.normalize;
+
+import dev.edgeperimeter.ingest.ByteSink;
 
 /**
  * DataStream 2 sends numbers as strings. These helpers check that a text is a JSON number (so it
  * can be written as one, digit for digit) and read small integers and timestamps without
  * allocating.
  */
-final class NumberText {
-  static final long INVALID = Long.MIN_VALUE;
+public final class NumberText {
+  public static final long INVALID = Long.MIN_VALUE;
 
   private NumberText() {
   }
 
   /** JSON number grammar without exponent, at most 32 chars: {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?}. */
-  static boolean isJsonNumber(char[] c, int off, int len) {
+  public static boolean isJsonNumber(char[] c, int off, int len) {
     if (len == 0 || len > 32) {
       return false;
     }
@@ -54,7 +56,7 @@ final class NumberText {
 
 
   /** A non-negative integer of up to 18 digits, else {@link #INVALID}. */
-  static long parseNonNegativeLong(char[] c, int off, int len) {
+  public static long parseNonNegativeLong(char[] c, int off, int len) {
     return parseDigits(c, off, len, 18);
   }
 
@@ -62,7 +64,7 @@ final class NumberText {
    * Epoch seconds with an optional fraction ({@code 1764060000} or {@code 1764060000.123456}) as
    * epoch milliseconds (fraction truncated to milliseconds), else {@link #INVALID}.
    */
-  static long secondsToMillis(char[] c, int off, int len) {
+  public static long secondsToMillis(char[] c, int off, int len) {
     int end = off + len;
     int dot = -1;
     for (int i = off; i < end; i++) {
@@ -101,7 +103,7 @@ final class NumberText {
   }
 
   /** Epoch nanoseconds (integer, up to 19 digits) as epoch milliseconds, else {@link #INVALID}. */
-  static long nanosToMillis(char[] c, int off, int len) {
+  public static long nanosToMillis(char[] c, int off, int len) {
     long nanos = parseDigits(c, off, len, 19);
     return nanos == INVALID ? INVALID : nanos / 1_000_000L;
   }

@@ -1,4 +1,7 @@
-package dev.edgeperimeter.ingest;
+package dev.edgeperimeter.ingest.write;
+
+import dev.edgeperimeter.ingest.ByteSink;
+import dev.edgeperimeter.ingest.IngestLimits;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +23,7 @@ final class EventTruncation {
     out.writeLong(ts);
     if (reqId != null) {
       out.writeAscii(",\"reqId\":\"");
-      IngestPipeline.writeEscaped(out, reqId);
+      EventWriter.writeEscaped(out, reqId);
       out.write('"');
     }
     out.writeAscii(",\"source\":\"" + source + "\",\"kind\":\"" + kind + "\",\"truncated\":true,\"originalBytes\":");
