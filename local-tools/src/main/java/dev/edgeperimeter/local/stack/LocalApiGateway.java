@@ -253,9 +253,22 @@ public final class LocalApiGateway implements AutoCloseable {
         return authorization.denied();
       }
       authorizerContext = authorization.context();
-      authorizerStatus = authorization.status();
+      authorizerStatus = authorization.status() + correlation(authorizerContext);
     }
     return integrate(request, authorizerContext, authorizerStatus);
+  }
+
+  /**
+   * {@code " jti=<id>"} when the authorizer's context names the edge request id (the assertion's
+   * {@code jti}), so the access log joins the edge's and the authorizer's lines (the local page's
+   * timeline); empty otherwise, and for values outside a plain id alphabet.
+   */
+  private static String correlation(ObjectNode authorizerContext) {
+    JsonNode jti = authorizerContext == null ? null : authorizerContext.get("jti");
+    if (jti == null || !jti.isTextual() || !jti.asText().matches("[A-Za-z0-9._:-]{1,128}")) {
+      return "";
+    }
+    return " jti=" + jti.asText();
   }
 
   private record Request(String requestId, String method, String path, String rawPath, RestApiDefinition.Route route,

@@ -8,6 +8,9 @@ import com.sun.net.httpserver.HttpServer;
 import dev.edgeperimeter.local.LocalInvoke;
 import dev.edgeperimeter.local.LocalNames;
 import dev.edgeperimeter.local.LocalResources;
+import dev.edgeperimeter.local.page.PerimeterPage;
+import dev.edgeperimeter.local.page.PerimeterTimeline;
+import dev.edgeperimeter.local.page.RollingBaseline;
 import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.keys.KeyMaterialCipher;
 import dev.edgeperimeter.shared.keys.KeyRecord;
@@ -339,6 +342,11 @@ public final class LocalStack implements AutoCloseable {
     return edge.url();
   }
 
+  /** The local page: one timeline, counters per reason, the key set and the anomaly flag. */
+  public String pageUrl() {
+    return "http://127.0.0.1:" + admin.getAddress().getPort() + PerimeterPage.PATH;
+  }
+
   public String adminUrl() {
     return "http://127.0.0.1:" + admin.getAddress().getPort() + "/_local";
   }
@@ -429,6 +437,10 @@ public final class LocalStack implements AutoCloseable {
   private void startAdmin() throws IOException {
     admin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.adminPort()), 16);
     admin.createContext("/_local", this::handleAdmin);
+    admin.createContext(PerimeterPage.PATH, new PerimeterPage(new PerimeterTimeline(new PerimeterTimeline.Sources(
+        logDir.resolve("edge.log"), sandboxes.get("AuthorizerFunction").logFile(),
+        logDir.resolve("api-gateway-access.log"), this::edgeLogMessages), java.time.Clock.systemUTC(),
+        RollingBaseline.localDefaults()), this::keys, keySet()));
     admin.start();
     started.add(() -> admin.stop(0));
   }
@@ -506,6 +518,7 @@ public final class LocalStack implements AutoCloseable {
     b.append(String.format(Locale.ROOT, "  %-22s %s%n", "EdgeKV stand-in", edgeKv.baseUrl()));
     b.append(String.format(Locale.ROOT, "  %-22s %s%n", "moto (AWS)", moto.endpoint()));
     b.append(String.format(Locale.ROOT, "  %-22s %s%n", "admin", adminUrl));
+    b.append(String.format(Locale.ROOT, "  %-22s %s%n", "perimeter page", pageUrl()));
     b.append(String.format(Locale.ROOT, "  %-22s %s%n", "OIDC issuer", userPool.issuer()));
     b.append(String.format(Locale.ROOT, "  %-22s %s%n", "app client id", userPool.clientId()));
     b.append(String.format(Locale.ROOT, "  %-22s %s%n", "logs", logDir));
@@ -543,6 +556,8 @@ public final class LocalStack implements AutoCloseable {
     b.append("curl -i -X POST -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '")
         .append(sampleLogBatch()).append("' ").append(edgeUrl).append("/edge/logs\n");
     b.append("curl -s ").append(adminUrl).append("/logs\n\n");
+    b.append("# 6. watch it all on one page (timeline, rejections by reason, key set, anomaly flag)\n");
+    b.append("open ").append(pageUrl()).append("\n\n");
     b.append("Stop with Ctrl-C.\n");
     return b.toString();
   }
