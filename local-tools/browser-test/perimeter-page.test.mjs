@@ -86,7 +86,7 @@ before(async () => {
     page: address(printed, 'perimeter page'),
   };
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  page = await browser.newPage({ viewport: { width: 1440, height: 760 } });
   page.setDefaultTimeout(WAIT);
 }, { timeout: 240_000 });
 

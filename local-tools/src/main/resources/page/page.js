@@ -36,7 +36,7 @@ function originCell(origin) {
 
 function answerCell(backend) {
   if (!backend) return el('span', '-', 'none');
-  const text = backend.status !== undefined ? `${backend.status} ${backend.by}` : `${backend.answer} (${backend.by})`;
+  const text = backend.status !== undefined ? `${backend.status} ${backend.by}` : backend.answer;
   const ok = backend.status !== undefined && backend.status < 400;
   return tag(text, ok ? 'ok' : 'bad');
 }
