@@ -17,6 +17,7 @@ const root = resolve(here, '../..');
 const target = join(root, 'local-tools/target/browser-test');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WAIT = 60_000;
+const TEST_TIMEOUT = 180_000;
 
 let stack;
 let urls;
@@ -100,7 +101,7 @@ after(async () => {
   }
 });
 
-test('the page loads with an empty timeline, the bootstrapped key set and no flag', { timeout: WAIT }, async () => {
+test('the page loads with an empty timeline, the bootstrapped key set and no flag', { timeout: TEST_TIMEOUT }, async () => {
   await page.goto(urls.page);
   await page.waitForSelector('body[data-loaded="true"]');
   await page.waitForSelector('#keys tr[data-state="CURRENT"]');
@@ -110,7 +111,7 @@ test('the page loads with an empty timeline, the bootstrapped key set and no fla
   assert.doesNotMatch(material, /encryptedMaterial|material/i, 'the page data never carries key material');
 });
 
-test('a request through the local edge appears on the timeline with both decisions and the backend answer', { timeout: WAIT }, async () => {
+test('a request through the local edge appears on the timeline with both decisions and the backend answer', { timeout: TEST_TIMEOUT }, async () => {
   const { body: tokens } = await json(`${urls.admin}/token`);
   const response = await json(`${urls.edge}/orders/42`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
   assert.equal(response.status, 200, JSON.stringify(response.body));
@@ -139,7 +140,7 @@ test('a request through the local edge appears on the timeline with both decisio
   await page.locator('#edge-counters tr[data-reason="missing_token"]').waitFor();
 });
 
-test('a forced rotation changes the key set on the page', { timeout: WAIT }, async () => {
+test('a forced rotation changes the key set on the page', { timeout: TEST_TIMEOUT }, async () => {
   const before = await page.getAttribute('#keys tr[data-state="CURRENT"]', 'data-kid');
   await page.click('#rotate');
   await page.waitForFunction((old) => {
@@ -150,7 +151,7 @@ test('a forced rotation changes the key set on the page', { timeout: WAIT }, asy
   assert.notEqual(await page.textContent('#last-rotation'), '-');
 });
 
-test('a burst of forged assertions raises the local anomaly flag for bad_signature', { timeout: WAIT }, async () => {
+test('a burst of forged assertions raises the local anomaly flag for bad_signature', { timeout: TEST_TIMEOUT }, async () => {
   const { body: tokens } = await json(`${urls.admin}/token`);
   const kid = await page.getAttribute('#keys tr[data-state="CURRENT"]', 'data-kid');
   assert.equal(await page.getAttribute('#anomaly', 'data-flagged'), 'false');

@@ -23,7 +23,7 @@ function cell(row, ...children) {
 }
 
 function edgeCell(edge) {
-  if (!edge) return el('span', 'not through the edge', 'none');
+  if (!edge) return el('span', 'direct (no edge)', 'none');
   const kind = edge.decision === 'forward' || edge.decision === 'pass' ? 'ok' : edge.decision === 'reject' ? 'bad' : 'warn';
   return tag(`${edge.decision} · ${edge.reason}`, kind);
 }
