@@ -86,7 +86,7 @@ before(async () => {
     admin: address(printed, 'admin'),
     page: address(printed, 'perimeter page'),
   };
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   page = await browser.newPage({ viewport: { width: 1440, height: 760 } });
   page.setDefaultTimeout(WAIT);
 }, { timeout: 240_000 });
