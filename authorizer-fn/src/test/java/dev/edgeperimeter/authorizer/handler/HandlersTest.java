@@ -218,7 +218,8 @@ class HandlersTest {
 
   @Test
   void scopeDeniedIsAnExplicitDenyPolicy() throws Exception {
-    AuthorizerRuntime runtime = edge(SAMPLE_TIME, Map.of("ROUTE_SCOPES", "GET /orders/*=orders:admin;GET /health=orders:read"));
+    AuthorizerRuntime runtime = fixture.runtime(SAMPLE_TIME, sink, Map.of(),
+        dev.edgeperimeter.authorizer.support.Tables.of("GET /orders/* any=orders:admin", "GET /health any=orders:read"));
     JsonNode r = invoke(new RestRequestAuthorizerHandler(runtime), event("rest-request.json"));
     JsonNode statements = r.at("/policyDocument/Statement");
     assertThat(statements).hasSize(2);

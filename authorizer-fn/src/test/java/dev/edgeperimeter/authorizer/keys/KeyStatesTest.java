@@ -48,7 +48,7 @@ class KeyStatesTest {
     keys.put("k-expired", KeyState.CURRENT, material("k-expired"), NOW - 1);
     clock = MutableClock.at(NOW);
     clients = new CountingClients(server);
-    runtime = clients.runtime(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())), clock, new Sink(), null);
+    runtime = clients.runtime(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())).withRouteScopes(dev.edgeperimeter.authorizer.policy.RouteScopes.none()), clock, new Sink(), null);
   }
 
   private static String kid(KeyState s) {

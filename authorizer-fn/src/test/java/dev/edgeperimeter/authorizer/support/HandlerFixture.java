@@ -32,10 +32,16 @@ public final class HandlerFixture {
     keys.put(SAMPLE_KID, KeyState.CURRENT, SAMPLE_KEY, Minter.NOW + 400L * 86_400);
   }
 
+  /** A runtime without a route policy (the handler tests are about the answers' shapes). */
   public AuthorizerRuntime runtime(long now, Sink sink, Map<String, String> overrides) {
+    return runtime(now, sink, overrides, dev.edgeperimeter.authorizer.policy.RouteScopes.none());
+  }
+
+  public AuthorizerRuntime runtime(long now, Sink sink, Map<String, String> overrides,
+      dev.edgeperimeter.authorizer.policy.RouteScopes routes) {
     Map<String, String> env = new HashMap<>(keys.edgeEnvironment());
     env.putAll(overrides);
-    return AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(env)), keys.server().awsEnvironment(), keys.server().directCredentials(),
+    return AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(env)).withRouteScopes(routes), keys.server().awsEnvironment(), keys.server().directCredentials(),
         AwsJsonClient.Options.DEFAULT, MutableClock.at(now), sink,
         null);
   }

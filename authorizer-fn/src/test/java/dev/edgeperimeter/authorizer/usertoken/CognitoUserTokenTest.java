@@ -78,7 +78,7 @@ class CognitoUserTokenTest {
     env.put("OIDC_AUDIENCE", clientId);
     env.put("OIDC_JWKS_URL", server.endpoint() + "/" + poolId + "/.well-known/jwks.json");
     env.putAll(overrides);
-    return AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(env)), server.awsEnvironment(), server.directCredentials(),
+    return AuthorizerRuntime.create(AuthorizerConfig.fromEnv(Env.of(env)).withRouteScopes(dev.edgeperimeter.authorizer.policy.RouteScopes.none()), server.awsEnvironment(), server.directCredentials(),
         AwsJsonClient.Options.DEFAULT, Clock.systemUTC(), new Sink(),
         null);
   }
