@@ -46,12 +46,15 @@ public final class FreshEvents {
   public record Options(Path outDir, String keyTable, String keySet, String issuer, String audience,
                         String bearer, String sub, String scope, long lifetimeSeconds) {
 
-    /** Defaults from template.yaml's parameter defaults and the local resource names. */
+    /**
+     * Defaults from template.yaml's parameter defaults and the local resource names; the assertions
+     * carry the scope {@code orders:read}, which the shipped route policy needs for the samples' route.
+     */
     public static Options defaults(SamTemplate template, Path outDir) {
       Map<String, String> p = template.parameterDefaults();
       return new Options(outDir, LocalNames.tableName("KeyTable"), p.getOrDefault("KeySetName", KeyTable.DEFAULT_KEY_SET),
           p.getOrDefault("EdgeIssuers", "akamai-edgeworker:1234567").split(",")[0], p.getOrDefault("EdgeAudience", "orders-api"),
-          null, null, null, 300);
+          null, null, "orders:read", 300);
     }
 
     public Options withBearer(String token, String subject, String scopes) {

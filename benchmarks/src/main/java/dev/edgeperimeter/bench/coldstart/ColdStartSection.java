@@ -182,8 +182,7 @@ public final class ColdStartSection {
         "EdgeAudience", TokenFixtures.EDGE_AUDIENCE,
         "OidcIssuer", TokenFixtures.ISSUER,
         "OidcAudience", TokenFixtures.AUDIENCE,
-        "OidcJwksUrl", "http://127.0.0.1:" + jwksPort + "/jwks.json",
-        "RouteScopes", TokenFixtures.ROUTE_SCOPES);
+        "OidcJwksUrl", "http://127.0.0.1:" + jwksPort + "/jwks.json");
     LocalInvoke invoker = new LocalInvoke(ctx.projectDir(), template);
     Map<String, String> env = new HashMap<>(invoker.functionEnvironment(
         new LocalInvoke.Request(LOGICAL_ID, null, Map.of(), overrides, process)));

@@ -88,6 +88,7 @@ public final class LocalApiGateway implements AutoCloseable {
   private final String apiId;
   private final Map<String, CachedAuthorization> cache = new ConcurrentHashMap<>();
   private final AtomicInteger authorizerInvocations = new AtomicInteger();
+  private final AtomicInteger requests = new AtomicInteger();
   private volatile Duration cacheTtl;
   private HttpServer server;
   private ExecutorService executor;
@@ -162,6 +163,11 @@ public final class LocalApiGateway implements AutoCloseable {
     return authorizerInvocations.get();
   }
 
+  /** How many requests reached the gateway at all. */
+  public int requests() {
+    return requests.get();
+  }
+
   /** Changes the authorizer result cache TTL (a stage setting); clears the cache. */
   public void authorizerCacheTtl(Duration ttl) {
     this.cacheTtl = ttl;
@@ -194,6 +200,7 @@ public final class LocalApiGateway implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    requests.incrementAndGet();
     long started = System.nanoTime();
     String requestId = UUID.randomUUID().toString();
     Response response;

@@ -68,9 +68,6 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 public final class LocalStack implements AutoCloseable {
   /** The EdgeWorker id the local edge signs as ({@code iss} of the assertion). */
   public static final String EDGE_ISSUER = "akamai-edgeworker:1234567";
-  /** Route scopes: the demo user's access token ({@code aws.cognito.signin.user.admin}) may read orders and send logs, not create orders. */
-  public static final String ROUTE_SCOPES =
-      "GET /orders/*=aws.cognito.signin.user.admin;POST /orders=orders:write;POST /edge/logs=aws.cognito.signin.user.admin";
   private static final String API = "EdgeApi";
 
   /**
@@ -194,7 +191,6 @@ public final class LocalStack implements AutoCloseable {
     parameters.put("OidcTokenUse", "access");
     parameters.put("EdgeIssuers", EDGE_ISSUER);
     parameters.put("EdgeAudience", template.parameterDefaults().getOrDefault("EdgeAudience", "orders-api"));
-    parameters.put("RouteScopes", ROUTE_SCOPES);
     parameters.put("EdgePublisher", "edgekv");
     parameters.put("EdgeKvNetworks", "staging");
     parameters.putAll(options.parameterOverrides());
@@ -525,7 +521,8 @@ public final class LocalStack implements AutoCloseable {
     sandboxes.forEach((id, fn) -> b.append(String.format(Locale.ROOT, "  %-22s %s%n", id,
         "warm sandbox pid " + fn.pid().stream().mapToObj(Long::toString).findFirst().orElse("-") + ", log "
             + fn.logFile().getFileName())));
-    b.append(String.format(Locale.ROOT, "  %-22s %s%n", "route scopes", parameters.get("RouteScopes")));
+    b.append(String.format(Locale.ROOT, "  %-22s %s%n", "route policy",
+        "policy/routes.yaml (compiled into the authorizer's zip and the EdgeWorker; bin/policy explain ...)"));
     b.append(String.format(Locale.ROOT, "  %-22s %s%n", "bootstrap event", bootstrapEventSource));
     StringBuilder phases = new StringBuilder();
     timings.forEach((phase, ms) -> {
@@ -545,7 +542,7 @@ public final class LocalStack implements AutoCloseable {
     b.append("#    ... or with a forged ").append(assertionHeader).append(" -> 401\n");
     b.append("curl -i -H \"Authorization: Bearer $TOKEN\" -H '").append(assertionHeader)
         .append(": eyJhbGciOiJIUzI1NiJ9.e30.AAAA' ").append(gw).append("/orders/42\n\n");
-    b.append("# 3. a token lacking the route's scope (POST /orders needs orders:write) -> 403\n");
+    b.append("# 3. a token lacking the route's scope (POST /orders needs orders:write) -> 403 scope_denied from the edge\n");
     b.append("curl -i -X POST -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{}' ")
         .append(edgeUrl).append("/orders\n\n");
     b.append("# 4. force a key rotation (KeyRotationFunction {\"action\":\"rotate\",\"force\":true}), then requests keep working\n");
