@@ -63,6 +63,13 @@ class PerimeterTelemetryTest {
     assertThat(send("GET", edge + "/orders/42", null, Map.of()).statusCode()).isEqualTo(401);
 
     KeyRecord current = key(KeyState.CURRENT);
+    // the edge refused POST /orders itself (route policy); the origin's own scope_denied, straight to the gateway
+    long nowSeconds = System.currentTimeMillis() / 1000;
+    String scoped = EdgeAssertionSigner.sign(current.kid(), stack.keyMaterial(current), EdgeAssertionSigner.Claims.of(
+        LocalStack.EDGE_ISSUER, stack.parameters().get("EdgeAudience"), nowSeconds, UUID.randomUUID().toString(), "POST",
+        "/orders").withBearer(token));
+    assertThat(send("POST", stack.gatewayUrl() + "/orders", "{}", Map.of("Authorization", "Bearer " + token,
+        "X-Edge-Assertion", scoped)).statusCode()).isEqualTo(403);
     byte[] wrongKey = new byte[32];
     new SecureRandom().nextBytes(wrongKey);
     straightToGateway(current.kid(), wrongKey, token);                    // bad_signature
