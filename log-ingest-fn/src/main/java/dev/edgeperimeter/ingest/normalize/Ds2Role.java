@@ -47,7 +47,7 @@ enum Ds2Role {
       case "attributes" -> ATTRIBUTES;
       case "ewUsageInfo" -> EW_USAGE;
       case "ewExecutionInfo" -> EW_EXECUTION;
-      case "ts", "source", "kind", "ewUsage", "ewExecution", "ewUsageError", "ewExecutionError" -> RENAMED;
+      case "ts", "eid", "source", "kind", "ewUsage", "ewExecution", "ewUsageError", "ewExecutionError" -> RENAMED;
       default -> Ds2Fields.URL_ENCODED.contains(name) ? URL_ENCODED : Ds2Fields.NUMERIC.contains(name) ? NUMERIC : PLAIN;
     };
   }

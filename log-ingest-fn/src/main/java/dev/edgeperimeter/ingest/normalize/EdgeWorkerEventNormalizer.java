@@ -12,7 +12,7 @@ import java.io.IOException;
  * Normalizes one event of an EdgeWorker batch (contract §3): {@code ts} (epoch ms) and
  * {@code reqId} go to the event head, {@code level} is the severity, {@code ew.id} names the log
  * stream, {@code msg} must be at most {@link IngestLimits#MAX_EW_MSG_BYTES}; every other member
- * is copied as it came ({@code source} and {@code kind} as {@code _source}/{@code _kind}).
+ * is copied as it came ({@code eid}, {@code source} and {@code kind} as {@code _eid}, {@code _source}, {@code _kind}).
  */
 public final class EdgeWorkerEventNormalizer {
   private final NormalizedRecord record;
@@ -61,7 +61,7 @@ public final class EdgeWorkerEventNormalizer {
           copy(gen, p, name);
         }
         case "ew" -> copyEw(gen, p, v, ew);
-        case "source", "kind" -> copy(gen, p, "_" + name);
+        case "eid", "source", "kind" -> copy(gen, p, "_" + name);
         default -> copy(gen, p, name);
       }
     }

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Replaces an event line larger than one PutLogEvents event may be with a valid JSON line that
- * says so: {@code {"ts":..,"reqId":..,"source":..,"kind":..,"truncated":true,"originalBytes":N,
+ * says so: {@code {"ts":..,"eid":..,"reqId":..,"source":..,"kind":..,"truncated":true,"originalBytes":N,
  * "partial":"<the line's beginning, as a JSON string>"}}. Nothing is dropped silently.
  */
 final class EventTruncation {
@@ -16,11 +16,12 @@ final class EventTruncation {
   }
 
   /** Rewrites the event at {@code offset}; returns its new length (≤ {@link IngestLimits#MAX_EVENT_BYTES}). */
-  static int truncate(ByteSink out, int offset, int length, long ts, String reqId, String source, String kind) {
+  static int truncate(ByteSink out, int offset, int length, long ts, int recordIndex, String reqId, String source, String kind) {
     byte[] original = java.util.Arrays.copyOfRange(out.array(), offset, offset + length);
     out.truncate(offset);
     out.writeAscii("{\"ts\":");
     out.writeLong(ts);
+    EventWriter.writeId(out, recordIndex);
     if (reqId != null) {
       out.writeAscii(",\"reqId\":\"");
       EventWriter.writeEscaped(out, reqId);

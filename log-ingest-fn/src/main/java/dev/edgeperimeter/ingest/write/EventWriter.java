@@ -11,7 +11,8 @@ import dev.edgeperimeter.ingest.stream.StreamNames;
 
 /**
  * Appends a normalized record to the body's {@link NormalizedEvents} as one event line:
- * {@code {"ts":<epoch ms>,"reqId":"...","source":"...","kind":"...", <the record's fields>}},
+ * {@code {"ts":<epoch ms>,"eid":"<batch key>-<record index>","reqId":"...","source":"...","kind":"...",
+ * <the record's fields>}} ({@link EventIds}),
  * truncated past {@link IngestLimits#MAX_EVENT_BYTES} ({@link EventTruncation}), into the log
  * stream {@code <prefix>/<UTC day>}. A record CloudWatch Logs would refuse for its time is not
  * written: the reason is returned instead.
@@ -49,7 +50,7 @@ public final class EventWriter {
     }
     ByteSink out = events.sink();
     int offset = out.size();
-    writeHead(out, record);
+    writeHead(out, record, recordIndex);
     byte[] inner = record.fields();
     int innerLen = record.fieldsLength();
     // inner is "{...}"; the head already opened the object
@@ -61,15 +62,17 @@ public final class EventWriter {
     }
     int length = out.size() - offset;
     if (length > IngestLimits.MAX_EVENT_BYTES) {
-      length = EventTruncation.truncate(out, offset, length, ts, record.reqIdString(), record.source(), record.kind());
+      length = EventTruncation.truncate(out, offset, length, ts, recordIndex, record.reqIdString(), record.source(),
+          record.kind());
     }
     events.add(ts, offset, length, recordIndex, streams.name(record.streamPrefix(), ts));
     return null;
   }
 
-  private static void writeHead(ByteSink out, NormalizedRecord record) {
+  private static void writeHead(ByteSink out, NormalizedRecord record, int recordIndex) {
     out.writeAscii("{\"ts\":");
     out.writeLong(record.timestamp());
+    writeId(out, recordIndex);
     if (record.reqIdLength() >= 0) {
       out.writeAscii(",\"reqId\":\"");
       if (!out.writeAsciiJsonChars(record.reqIdChars(), 0, record.reqIdLength())) {
@@ -81,6 +84,18 @@ public final class EventWriter {
     out.writeAscii(record.source());
     out.writeAscii("\",\"kind\":\"");
     out.writeAscii(record.kind());
+    out.write('"');
+  }
+
+  /** {@code ,"eid":"<placeholder key>-<zero-padded index>"} (see {@link EventIds}). */
+  static void writeId(ByteSink out, int recordIndex) {
+    out.writeAscii(EventIds.MEMBER);
+    out.write(EventIds.PLACEHOLDER, 0, EventIds.PLACEHOLDER.length);
+    out.write('-');
+    for (int pad = EventIds.INDEX_DIGITS - EventIds.digits(recordIndex); pad > 0; pad--) {
+      out.write('0');
+    }
+    out.writeLong(recordIndex);
     out.write('"');
   }
 
