@@ -16,9 +16,11 @@ import org.crac.Core;
 import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
 
 /**
@@ -34,6 +36,8 @@ import software.amazon.lambda.powertools.metrics.MetricsFactory;
  */
 public final class LogIngestHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
   private static final Logger LOG = LoggerFactory.getLogger(LogIngestHandler.class);
+  /** The MDC key Powertools' JSON layout prints as {@code correlation_id}. */
+  static final String CORRELATION_ID = "correlation_id";
   /** Time kept back from the Lambda deadline for answering. */
   private static final long RESPONSE_RESERVE_MILLIS = 500;
   /** Slack on the raw body before decoding (gzip header, base64 padding). */
@@ -54,6 +58,35 @@ public final class LogIngestHandler implements RequestHandler<APIGatewayProxyReq
 
   @Override
   public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+    if (context != null) {
+      // every log line of this invocation carries function name, request id, cold start, correlation id
+      PowertoolsLogging.initializeLogging(context);
+      MDC.put(CORRELATION_ID, correlationId(event, context));
+    }
+    try {
+      return respond(event, context);
+    } finally {
+      if (context != null) {
+        MDC.remove(CORRELATION_ID);
+        PowertoolsLogging.clearState(true);
+      }
+    }
+  }
+
+  /**
+   * The id that joins this invocation's lines to API Gateway's access log: the API Gateway request
+   * id ({@code requestContext.requestId}, what Powertools' {@code API_GATEWAY_REST} path selects),
+   * else the Lambda request id. Read directly: the event is not converted to JSON for it (the
+   * body can be several MiB).
+   */
+  static String correlationId(APIGatewayProxyRequestEvent event, Context context) {
+    if (event != null && event.getRequestContext() != null && event.getRequestContext().getRequestId() != null) {
+      return event.getRequestContext().getRequestId();
+    }
+    return context.getAwsRequestId();
+  }
+
+  private APIGatewayProxyResponseEvent respond(APIGatewayProxyRequestEvent event, Context context) {
     try {
       IngestResponse response = handle(event, budget(context));
       return new APIGatewayProxyResponseEvent()

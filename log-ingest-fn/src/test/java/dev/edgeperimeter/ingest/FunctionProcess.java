@@ -25,6 +25,8 @@ public final class FunctionProcess {
   static final String MARKER = "RESPONSE ";
   /** The function's timeout as Lambda would give it: the invocation's deadline and so its ledger lease. */
   static final long TIMEOUT_MILLIS = 4_000;
+  /** API Gateway's id of the request ({@code requestContext.requestId}). */
+  static final String API_REQUEST_ID = "api-gateway-request-16";
 
   public static void main(String[] args) throws IOException {
     byte[] body = Files.readAllBytes(Path.of(args[0]));
@@ -33,7 +35,8 @@ public final class FunctionProcess {
         .withPath("/edge/logs")
         .withHeaders(Map.of("Content-Type", "application/x-ndjson"))
         .withIsBase64Encoded(true)
-        .withBody(Base64.getEncoder().encodeToString(body));
+        .withBody(Base64.getEncoder().encodeToString(body))
+        .withRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext().withRequestId(API_REQUEST_ID));
     APIGatewayProxyResponseEvent response = new LogIngestHandler().handleRequest(event, new InvocationContext(TIMEOUT_MILLIS));
     System.out.println(MARKER + response.getStatusCode() + " " + response.getBody());
     System.out.flush();
@@ -52,8 +55,18 @@ public final class FunctionProcess {
 
   /** Waits for the function's answer: the status and body of its {@code RESPONSE} line. */
   static String[] answer(Process process) throws IOException, InterruptedException {
+    return answer(output(process));
+  }
+
+  /** Everything the function wrote to standard output (log lines, EMF documents, the answer), once it ended. */
+  static String output(Process process) throws IOException, InterruptedException {
     String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     process.waitFor();
+    return output;
+  }
+
+  /** The status and body of the {@code RESPONSE} line in {@code output}. */
+  static String[] answer(String output) {
     for (String line : output.split("\n")) {
       if (line.startsWith(MARKER)) {
         return line.substring(MARKER.length()).split(" ", 2);
