@@ -479,7 +479,7 @@ public final class LocalStack implements AutoCloseable {
         default -> {
           status = 404;
           body = "{\"error\":\"unknown admin endpoint\",\"endpoints\":[\"GET /_local/token\",\"POST /_local/rotate\","
-              + "\"POST /_local/revoke?kid=...\",\"GET /_local/keys\",\"GET /_local/logs\"]}";
+              + "\"POST /_local/revoke?kid=...\",\"GET /_local/keys\",\"GET /_local/logs\",\"GET /_local/page\"]}";
         }
       }
     } catch (RuntimeException e) {

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * The field names a CloudWatch Logs Insights query reads, found by parsing it: string and regex
- * literals and {@code SOURCE} clauses removed, function names, commands, keywords and durations
+ * literals removed, function names, commands, keywords and durations
  * left out; names the query defines itself ({@code as x}, {@code (?<x>...)} in a {@code parse}
  * regex) and the built-in {@code @} fields are not reads of what the functions write.
  */
@@ -16,7 +16,8 @@ final class InsightsQuery {
       "dedup", "as", "by", "and", "or", "not", "like", "in", "asc", "desc", "SOURCE", "unmask", "pattern", "diff");
   private static final Set<String> BUILT_IN = Set.of("@timestamp", "@message", "@log", "@logStream", "@ingestionTime");
   private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'");
-  private static final Pattern REGEX = Pattern.compile("(?<=parse\\s{1,9}[\\w.@]{1,64}\\s{1,9})/(?:[^/\\\\]|\\\\.)*/");
+  /** A regex literal: after {@code like}, {@code =~} or {@code parse <field>} (group 1 kept). */
+  private static final Pattern REGEX = Pattern.compile("(\\blike\\s+|=~\\s*|\\bparse\\s+[\\w.@]+\\s+)/(?:[^/\\\\]|\\\\.)*/");
   private static final Pattern GROUP = Pattern.compile("\\(\\?<([A-Za-z_][A-Za-z0-9_]*)>");
   private static final Pattern ALIAS = Pattern.compile("\\bas\\s+([A-Za-z_][A-Za-z0-9_.]*)");
   private static final Pattern NAME = Pattern.compile("(?<![\\w.@])(@?[A-Za-z_][A-Za-z0-9_.]*)(\\s*\\()?");
@@ -33,7 +34,7 @@ final class InsightsQuery {
       while (g.find()) {
         defines.add(g.group(1));
       }
-      regex.appendReplacement(noRegex, " ");
+      regex.appendReplacement(noRegex, Matcher.quoteReplacement(regex.group(1)) + " ");
     }
     regex.appendTail(noRegex);
     q = STRING.matcher(noRegex.toString()).replaceAll(" ");
