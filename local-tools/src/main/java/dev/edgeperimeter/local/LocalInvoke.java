@@ -2,21 +2,18 @@ package dev.edgeperimeter.local;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.edgeperimeter.local.runtime.LambdaRuntimeShim;
+import dev.edgeperimeter.local.runtime.JavaSandbox;
+import dev.edgeperimeter.local.runtime.LocalRuntimeApi;
 import dev.edgeperimeter.shared.json.JsonLimits;
 import dev.edgeperimeter.testsupport.SamTemplate;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * Docker-free {@code sam local invoke}: runs a function of {@code template.yaml} with a sample
@@ -129,70 +126,47 @@ public final class LocalInvoke {
     return ((Number) template.functionProperty(logicalId, "Timeout").orElse(3)).intValue();
   }
 
-  /** Invokes the function once in a new JVM and waits for it (at most its Timeout plus JVM start). */
-  public Result invoke(Request request) throws IOException, InterruptedException {
+  /** Invokes the function once in a new execution environment (a cold start) and waits for it. */
+  public Result invoke(Request request) throws IOException {
     String id = request.logicalId();
-    Process process = sandbox(request, request.eventFile().toAbsolutePath().toString()).start();
-    CompletableFuture<String> stdout = drain(process.getInputStream());
-    CompletableFuture<String> stderr = drain(process.getErrorStream());
-    if (!process.waitFor(timeoutSeconds(id) + 60L, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      return new Result(124, "{\"errorMessage\":\"Task timed out\",\"errorType\":\"Timeout\"}", stderr.join());
+    Path logs = Files.createTempFile("local-invoke-", ".log");
+    try {
+      LocalRuntimeApi.Outcome outcome;
+      try (JavaSandbox sandbox = JavaSandbox.start(sandboxOptions(request, logs.toFile(), false),
+          functionArn(id))) {
+        outcome = sandbox.invoke(Files.readAllBytes(request.eventFile()), Duration.ofSeconds(timeoutSeconds(id)),
+            Duration.ofSeconds(60));
+      }
+      return new Result(outcome.failed() ? 1 : 0, outcome.text().strip(), Files.readString(logs));
+    } finally {
+      Files.deleteIfExists(logs);
     }
-    return new Result(process.exitValue(), stdout.join().strip(), stderr.join());
   }
 
   /**
-   * A warm sandbox of the function: a JVM that keeps one handler instance and serves invocations
-   * framed on its stdin/stdout (see {@link LambdaRuntimeShim}); {@code request.eventFile()} is
-   * ignored. The local API gateway keeps one per function, as Lambda keeps a warm environment.
+   * How to start an execution environment of the function (see {@link JavaSandbox}): its
+   * deployable layout, handler and environment; {@code request.eventFile()} is not used.
+   *
+   * @param output    where the function's logs go ({@code null}: this process's stderr)
+   * @param snapStart run the SnapStart hooks after init, as a restored SnapStart version has
    */
-  public ProcessBuilder warmSandbox(Request request) {
-    return sandbox(request, "--serve");
-  }
-
-  private ProcessBuilder sandbox(Request request, String eventArgument) {
+  public JavaSandbox.Options sandboxOptions(Request request, java.io.File output, boolean snapStart) {
     String id = request.logicalId();
     Path layout = FunctionArtifact.layout(projectDir, id);
-    String classPath = String.join(File.pathSeparator,
-        layout.toString(),
-        layout.resolve("lib").toString() + File.separator + "*",
-        codeSource(LambdaRuntimeShim.class),
-        codeSource(com.amazonaws.services.lambda.runtime.serialization.PojoSerializer.class));
     Map<String, String> env = functionEnvironment(request);
-    env.put("LAMBDA_TASK_ROOT", layout.toString());
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java));
-    if (Runtime.version().feature() >= 22) {
-      // JDK 22+ warns when a jar loads a native library (the authorizer's ACCP); Lambda's java21 does not
-      command.add("--enable-native-access=ALL-UNNAMED");
-    }
-    command.addAll(List.of("-cp", classPath, LambdaRuntimeShim.class.getName(),
-        request.handlerOverride() != null ? request.handlerOverride() : handler(id), eventArgument,
-        LocalNames.functionName(id),
-        String.valueOf(timeoutSeconds(id)), String.valueOf(memoryMb(id))));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(layout.toFile());
-    builder.environment().clear();
-    builder.environment().putAll(env);
-    return builder;
+    return new JavaSandbox.Options(layout, env.get("_HANDLER"), env, List.of(), snapStart, output);
   }
 
-  private static CompletableFuture<String> drain(InputStream stream) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (stream) {
-        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        return "";
-      }
-    });
+  /** Whether the template turns SnapStart on for the function's published versions. */
+  public boolean snapStart(String logicalId) {
+    return template.functionProperty(logicalId, "SnapStart")
+        .map(s -> String.valueOf(SamTemplate.map(s).get("ApplyOn")))
+        .filter("PublishedVersions"::equals).isPresent();
   }
 
-  private static String codeSource(Class<?> type) {
-    try {
-      return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+  /** The ARN the runtime reports as the invoked function. */
+  public static String functionArn(String logicalId) {
+    return "arn:aws:lambda:us-east-1:123456789012:function:" + LocalNames.functionName(logicalId);
   }
 
   /** Reads SAM's env-vars file: {@code {"Parameters": {"K": "v"}, "<LogicalId>": {"K": "v"}}}. */

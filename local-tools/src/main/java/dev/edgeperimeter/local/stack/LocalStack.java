@@ -53,8 +53,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  *       {@link LocalNames} physical names, and a Cognito user pool with a demo user as OIDC issuer;</li>
  *   <li>the EdgeKV stand-in ({@link EdgeKvStandIn}, EdgeGrid-verified; unsigned reads allowed for
  *       the local edge), whose credentials and a fresh wrapping key are in the publish secret;</li>
- *   <li>warm sandboxes of the three Java functions (their real zips, through
- *       {@link LocalInvoke#warmSandbox}) and of the template's inline Node.js backend, with the
+ *   <li>warm sandboxes of the three Java functions (their real zips, run by Lambda's runtime client,
+ *       {@link JavaFunction}) and of the template's inline Node.js backend, with the
  *       environments the template gives them; the keys are bootstrapped by the real
  *       key-rotation function, which publishes them to the stand-in;</li>
  *   <li>the local API gateway ({@link LocalApiGateway}) playing the template's {@code EdgeApi};</li>
@@ -130,7 +130,7 @@ public final class LocalStack implements AutoCloseable {
   private DemoUserPool userPool;
   private String wrappingKey;
   private Map<String, String> parameters;
-  private final Map<String, FramedProcessFunction> sandboxes = new LinkedHashMap<>();
+  private final Map<String, WarmFunction> sandboxes = new LinkedHashMap<>();
   private LocalApiGateway gateway;
   private LocalEdge edge;
   private HttpServer admin;
@@ -320,12 +320,15 @@ public final class LocalStack implements AutoCloseable {
     return new LocalInvoke(options.projectDir(), template).functionEnvironment(invokeRequest(logicalId));
   }
 
-  private FramedProcessFunction javaSandbox(String logicalId) {
+  private JavaFunction javaSandbox(String logicalId) {
     LocalInvoke invoker = new LocalInvoke(options.projectDir(), template);
     LocalInvoke.Request request = invokeRequest(logicalId);
     int timeout = ((Number) template.functionProperty(logicalId, "Timeout").orElse(3)).intValue();
-    return new FramedProcessFunction(logicalId, () -> invoker.warmSandbox(request), Duration.ofSeconds(timeout),
-        Duration.ofSeconds(30), logDir.resolve(logicalId + ".log"));
+    // published versions of a SnapStart function are restored from a snapshot taken after the priming hooks
+    boolean snapStart = invoker.snapStart(logicalId);
+    return new JavaFunction(logicalId, () -> invoker.sandboxOptions(request, null, snapStart),
+        LocalInvoke.functionArn(logicalId), Duration.ofSeconds(timeout), Duration.ofSeconds(30),
+        logDir.resolve(logicalId + ".log"));
   }
 
   // ------------------------------------------------------------------ API for tools and tests
@@ -378,7 +381,7 @@ public final class LocalStack implements AutoCloseable {
 
   /** Invokes a function of the stack (its warm sandbox) with an event. */
   public FunctionInvoker.Invocation invoke(String logicalId, String eventJson) {
-    FramedProcessFunction fn = sandboxes.get(logicalId);
+    WarmFunction fn = sandboxes.get(logicalId);
     if (fn == null) {
       throw new IllegalArgumentException("no function " + logicalId + " in the local stack");
     }
@@ -591,7 +594,7 @@ public final class LocalStack implements AutoCloseable {
     if (c instanceof LocalApiGateway) {
       return 1;
     }
-    if (c instanceof FramedProcessFunction) {
+    if (c instanceof WarmFunction) {
       return 2;
     }
     if (c instanceof MotoServer) {
