@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.time.Duration;
 
 /**
@@ -128,11 +129,16 @@ public final class LocalInvoke {
 
   /** Invokes the function once in a new execution environment (a cold start) and waits for it. */
   public Result invoke(Request request) throws IOException {
+    return invoke(request, false);
+  }
+
+  /** Invokes once; with {@code snapStart} the SnapStart hooks run after init, as before a restored version's first invoke. */
+  public Result invoke(Request request, boolean snapStart) throws IOException {
     String id = request.logicalId();
     Path logs = Files.createTempFile("local-invoke-", ".log");
     try {
       LocalRuntimeApi.Outcome outcome;
-      try (JavaSandbox sandbox = JavaSandbox.start(sandboxOptions(request, logs.toFile(), false),
+      try (JavaSandbox sandbox = JavaSandbox.start(sandboxOptions(request, logs.toFile(), snapStart),
           functionArn(id))) {
         outcome = sandbox.invoke(Files.readAllBytes(request.eventFile()), Duration.ofSeconds(timeoutSeconds(id)),
             Duration.ofSeconds(60));
@@ -224,6 +230,8 @@ public final class LocalInvoke {
     Path templatePath = null;
     String overrides = "";
     String handlerOverride = null;
+    boolean realAws = false;
+    boolean snapStart = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "-e", "--event" -> event = Path.of(args[++i]);
@@ -231,6 +239,8 @@ public final class LocalInvoke {
         case "-t", "--template" -> templatePath = Path.of(args[++i]);
         case "--parameter-overrides" -> overrides = args[++i];
         case "--handler" -> handlerOverride = args[++i];
+        case "--aws" -> realAws = true;
+        case "--snap-start" -> snapStart = true;
         case "-h", "--help" -> {
           usage();
           return;
@@ -248,11 +258,61 @@ public final class LocalInvoke {
       usage();
       System.exit(2);
     }
+    if (!Files.isRegularFile(event)) {
+      System.err.println("local-invoke: no event file " + event
+          + (event.startsWith("target/fresh-events") ? " (write the fresh samples first: bin/fresh-events)" : ""));
+      System.exit(2);
+    }
     Path tpl = templatePath != null ? templatePath.toAbsolutePath() : SamTemplate.locate();
-    LocalInvoke invoker = new LocalInvoke(tpl.getParent(), SamTemplate.load(tpl));
-    Result result = invoker.invoke(new Request(logicalId, event,
-        envVars == null ? Map.of() : readEnvVars(envVars), parseParameterOverrides(overrides), System.getenv(),
-        handlerOverride));
+    Path project = tpl.getParent();
+    Map<String, String> processEnv = new LinkedHashMap<>(System.getenv());
+    Map<String, Map<String, String>> vars = new LinkedHashMap<>();
+    Map<String, String> parameters = new LinkedHashMap<>();
+    Optional<LocalRunState> state = realAws ? Optional.empty() : LocalRunState.running(project);
+    if (realAws) {
+      System.err.println("local-invoke: --aws: real AWS with this shell's credentials and region");
+    } else if (state.isPresent()) {
+      processEnv.putAll(state.get().awsEnvironment());
+      vars.putAll(state.get().envVars());
+      parameters.putAll(state.get().parameters());
+      System.err.println("local-invoke: the local AWS and parameters of ./run-local (" + project.relativize(
+          LocalRunState.file(project)) + "): " + state.get().awsEndpoint());
+    } else if (System.getenv("AWS_ENDPOINT_URL") != null && !System.getenv("AWS_ENDPOINT_URL").isBlank()) {
+      vars.put("Parameters", Map.of("LOCAL_AWS_ENDPOINT_URL", System.getenv("AWS_ENDPOINT_URL")));
+      System.err.println("local-invoke: AWS_ENDPOINT_URL=" + System.getenv("AWS_ENDPOINT_URL"));
+    } else {
+      System.err.println("local-invoke: no local AWS is running: start ./run-local in another terminal first "
+          + "(or pass --aws to use real AWS with this shell's credentials)");
+      System.exit(2);
+    }
+    Optional<SampleEvents.Mapping> mapping = SampleEvents.load(project).of(event);
+    if (mapping.isPresent()) {
+      SampleEvents.Mapping m = mapping.get();
+      if (!m.function().equals(logicalId)) {
+        System.err.println("local-invoke: " + event + " is a " + m.function() + " event (" + m.source()
+            + "), not one for " + logicalId);
+        System.exit(2);
+      }
+      if (handlerOverride == null && m.handler().isPresent()) {
+        handlerOverride = m.handler().get();
+      }
+      parameters.putAll(m.parameterOverrides());
+      if (m.handler().isPresent() || !m.parameterOverrides().isEmpty()) {
+        System.err.println("local-invoke: " + event.getFileName() + " is read by " + handlerOverride
+            + (m.parameterOverrides().isEmpty() ? "" : " with " + m.parameterOverrides()) + " (" + m.source() + ")");
+      }
+    }
+    if (envVars != null) {
+      readEnvVars(envVars).forEach((scope, values) -> vars.merge(scope, values, (a, b) -> {
+        Map<String, String> merged = new LinkedHashMap<>(a);
+        merged.putAll(b);
+        return merged;
+      }));
+    }
+    parameters.putAll(parseParameterOverrides(overrides));
+    LocalInvoke invoker = new LocalInvoke(project, SamTemplate.load(tpl));
+    Result result = invoker.invoke(new Request(logicalId, event, vars, parameters, processEnv, handlerOverride),
+        snapStart);
     System.err.print(result.logs());
     System.out.println(result.response());
     System.exit(result.exitCode());
@@ -262,8 +322,13 @@ public final class LocalInvoke {
     System.err.println("""
         usage: local-invoke <FunctionLogicalId> -e <event.json> [-n <env-vars.json>]
                             [--parameter-overrides "Name=Value ..."] [-t template.yaml]
-                            [--handler Class::method]
-        Runs the function like `sam local invoke`, without Docker: response on stdout, logs on stderr.
-        Exit code 0 on a response, 1 when the function raised an error (its error JSON is printed).""");
+                            [--handler Class::method] [--snap-start] [--aws]
+        Runs the function like `sam local invoke`, without Docker, through Lambda's own Java runtime
+        client: response on stdout, logs on stderr. Exit code 0 on a response, 1 when the function
+        raised (its error document is printed as Lambda returns it), 2 on a usage error.
+        The local AWS, resource names and parameters come from a running ./run-local
+        (local-run/state.json), else from AWS_ENDPOINT_URL; --aws uses real AWS instead.
+        events/events.json names the handler and parameters of each sample; flags win.
+        --snap-start runs the SnapStart hooks (org.crac beforeCheckpoint, afterRestore) after init.""");
   }
 }

@@ -137,6 +137,8 @@ public final class LocalStack implements AutoCloseable {
   private String bootstrapResult;
   private String bootstrapEventSource;
   private long startMillis;
+  private String motoHost = "127.0.0.1";
+  private int motoPort;
 
   private LocalStack(Options options) {
     this.options = options;
@@ -144,7 +146,18 @@ public final class LocalStack implements AutoCloseable {
 
   /** Starts everything; on failure stops what was started and rethrows. */
   public static LocalStack start(Options options) throws IOException {
+    return start(options, "127.0.0.1", 0);
+  }
+
+  /**
+   * Starts everything, moto bound to {@code motoHost} on {@code motoPort} (0: a free port), e.g.
+   * {@code 0.0.0.0} and 5000 for {@code sam local invoke} in Docker; on failure stops what was
+   * started and rethrows.
+   */
+  public static LocalStack start(Options options, String motoHost, int motoPort) throws IOException {
     LocalStack stack = new LocalStack(options);
+    stack.motoHost = motoHost;
+    stack.motoPort = motoPort;
     try {
       stack.startAll();
       return stack;
@@ -167,8 +180,8 @@ public final class LocalStack implements AutoCloseable {
     Files.createDirectories(logDir);
 
     long t = System.nanoTime();
-    out.println("starting moto_server ...");
-    moto = MotoServer.start();
+    out.println("starting moto_server (local AWS) on " + motoHost + (motoPort > 0 ? ":" + motoPort : "") + " ...");
+    moto = MotoServer.start(motoHost, motoPort);
     started.add(moto);
     phase("moto", t);
 
@@ -195,7 +208,7 @@ public final class LocalStack implements AutoCloseable {
     parameters.put("EdgeKvNetworks", "staging");
     parameters.putAll(options.parameterOverrides());
 
-    out.println("starting the function sandboxes ...");
+    out.println("starting the function sandboxes (Lambda's Java runtime client, SnapStart hooks) ...");
     for (String fn : List.of("KeyRotationFunction", "AuthorizerFunction", "LogIngestFunction")) {
       sandboxes.put(fn, javaSandbox(fn).start());
     }
@@ -462,9 +475,13 @@ public final class LocalStack implements AutoCloseable {
         }
         case "POST /_local/rotate" -> body = invocationJson(rotate());
         case "POST /_local/revoke" -> {
-          String query = Optional.ofNullable(exchange.getRequestURI().getQuery()).orElse("");
-          String kid = query.startsWith("kid=") ? query.substring(4) : "";
-          body = invocationJson(revoke(kid));
+          String kid = queryParameter(exchange, "kid");
+          if (kid.isEmpty()) {
+            status = 400;
+            body = "{\"error\":\"missing kid: POST /_local/revoke?kid=<kid> (GET /_local/keys lists them)\"}";
+          } else {
+            body = invocationJson(revoke(kid));
+          }
         }
         case "GET /_local/keys" -> body = invocationJson(invoke("KeyRotationFunction", "{\"action\":\"status\"}"));
         case "GET /_local/logs" -> {
@@ -480,6 +497,13 @@ public final class LocalStack implements AutoCloseable {
         }
         case "GET /_local", "GET /_local/" -> body = describe();
         default -> {
+          String allowed = ADMIN_METHODS.get(path.endsWith("/") && path.length() > 7 ? path.substring(0, path.length() - 1) : path);
+          if (allowed != null) {
+            status = 405;
+            exchange.getResponseHeaders().set("Allow", allowed);
+            body = "{\"error\":\"method " + method + " not allowed: use " + allowed + " " + path + "\"}";
+            break;
+          }
           status = 404;
           body = "{\"error\":\"unknown admin endpoint\",\"endpoints\":[\"GET /_local/token\",\"POST /_local/rotate\","
               + "\"POST /_local/revoke?kid=...\",\"GET /_local/keys\",\"GET /_local/logs\",\"GET /_local/page\"]}";
@@ -495,6 +519,21 @@ public final class LocalStack implements AutoCloseable {
     exchange.sendResponseHeaders(status, bytes.length);
     exchange.getResponseBody().write(bytes);
     exchange.close();
+  }
+
+  /** The method each admin endpoint answers. */
+  private static final Map<String, String> ADMIN_METHODS = Map.of(
+      "/_local", "GET", "/_local/token", "GET", "/_local/rotate", "POST", "/_local/revoke", "POST",
+      "/_local/keys", "GET", "/_local/logs", "GET");
+
+  private static String queryParameter(HttpExchange exchange, String name) {
+    String query = Optional.ofNullable(exchange.getRequestURI().getQuery()).orElse("");
+    for (String pair : query.split("&")) {
+      if (pair.startsWith(name + "=")) {
+        return pair.substring(name.length() + 1);
+      }
+    }
+    return "";
   }
 
   private static String invocationJson(FunctionInvoker.Invocation invocation) {
@@ -601,60 +640,5 @@ public final class LocalStack implements AutoCloseable {
       return 9;
     }
     return 5;
-  }
-
-  // ------------------------------------------------------------------ command line
-
-  /**
-   * {@code run-local [--gateway-port N] [--edge-port N] [--admin-port N] [--edgekv-port N]
-   * [--parameter-overrides "K=V ..."] [--authorizer-cache-ttl SECONDS] [--edge-verify-jwt on|off] [--log-dir DIR]}.
-   */
-  public static void main(String[] args) throws Exception {
-    Options options = Options.defaults().withProgress(System.out);
-    int gw = 0;
-    int edgePort = 0;
-    int adminPort = 0;
-    int kvPort = 0;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--gateway-port" -> gw = Integer.parseInt(args[++i]);
-        case "--edge-port" -> edgePort = Integer.parseInt(args[++i]);
-        case "--admin-port" -> adminPort = Integer.parseInt(args[++i]);
-        case "--edgekv-port" -> kvPort = Integer.parseInt(args[++i]);
-        case "--parameter-overrides" -> options = options.withParameterOverrides(
-            LocalInvoke.parseParameterOverrides(args[++i]));
-        case "--authorizer-cache-ttl" -> options = options.withAuthorizerCacheTtl(
-            Duration.ofSeconds(Long.parseLong(args[++i])));
-        case "--edge-verify-jwt" -> {
-          boolean on = "on".equals(args[++i]);
-          Options o = options;
-          options = new Options(o.projectDir(), o.gatewayPort(), o.edgePort(), o.adminPort(), o.edgeKvPort(),
-              o.parameterOverrides(), o.authorizerCacheTtl(), on, o.logDir(), o.progress());
-        }
-        case "--log-dir" -> options = options.withLogDir(Path.of(args[++i]).toAbsolutePath());
-        case "-h", "--help" -> {
-          System.out.println("""
-              usage: run-local [--gateway-port N] [--edge-port N] [--admin-port N] [--edgekv-port N]
-                               [--parameter-overrides "Name=Value ..."] [--authorizer-cache-ttl SECONDS]
-                               [--edge-verify-jwt on|off] [--log-dir DIR]
-              Starts moto, the EdgeKV stand-in, the functions, the local API gateway and the local edge.
-              Ports default to free ones. Ctrl-C stops everything.""");
-          return;
-        }
-        default -> {
-          System.err.println("unknown argument " + args[i] + " (try --help)");
-          System.exit(2);
-        }
-      }
-    }
-    options = options.withPorts(gw, edgePort, adminPort, kvPort);
-    LocalStack stack = LocalStack.start(options);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("\nstopping the local stack ...");
-      stack.close();
-    }, "local-stack-shutdown"));
-    System.out.println();
-    System.out.println(stack.describe());
-    Thread.currentThread().join();
   }
 }
