@@ -35,9 +35,14 @@ public record LocalRunState(long pid, String awsEndpoint, String awsRegion, Stri
   private static final ObjectMapper MAPPER = JsonMapper.builder(JsonLimits.FACTORY)
       .enable(SerializationFeature.INDENT_OUTPUT).build();
 
-  /** {@code local-run/state.json} under the project directory. */
+  /**
+   * {@code local-run/state.json} under the project directory, or under {@code $EDGE_PERIMETER_LOCAL_RUN}
+   * when set (the README walk in CI keeps a developer's own {@code ./run-local} apart that way).
+   */
   public static Path file(Path projectDir) {
-    return projectDir.resolve("local-run").resolve("state.json");
+    String dir = System.getenv("EDGE_PERIMETER_LOCAL_RUN");
+    Path base = dir != null && !dir.isBlank() ? Path.of(dir) : projectDir.resolve("local-run");
+    return base.resolve("state.json");
   }
 
   /** The state of a {@code ./run-local} that is still running (its process alive, its AWS answering). */

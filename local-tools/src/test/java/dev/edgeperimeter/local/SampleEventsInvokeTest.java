@@ -34,8 +34,6 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 class SampleEventsInvokeTest {
   private static final Path PROJECT = SamTemplate.locate().getParent();
   private static final Path EVENTS = PROJECT.resolve("events");
-  private static final String TOKEN_HANDLER = "dev.edgeperimeter.authorizer.RestTokenAuthorizerHandler::handleRequest";
-  private static final String HTTP_API_HANDLER = "dev.edgeperimeter.authorizer.HttpApiAuthorizerHandler::handleRequest";
 
   private final MotoServer moto;
   private final AwsClients clients;
@@ -98,14 +96,19 @@ class SampleEventsInvokeTest {
   @Order(2)
   @DisplayName("authorizer: fresh REST REQUEST, TOKEN and HTTP API events are allowed; the committed (expired) ones are 401")
   void authorizerEvents() throws Exception {
-    Path fresh = scratch.resolve("fresh");
+    Path fresh = scratch.resolve("authorizer"); // the folder name events/events.json maps, as target/fresh-events/authorizer
     List<Path> written = new FreshEvents(clients, Clock.systemUTC())
         .write(EVENTS.resolve("authorizer"), FreshEvents.Options.defaults(SamTemplate.load(), fresh));
     assertThat(written).extracting(p -> p.getFileName().toString())
         .containsExactlyInAnyOrder("http-api-v2.json", "rest-request.json", "rest-token.json");
-    Map<String, String> edgeMode = Map.of("AuthMode", "edge");
+    SampleEvents samples = SampleEvents.load(PROJECT);
     for (Path event : written) {
-      String handler = handlerFor(event);
+      // the handler and parameters events/events.json names for the sample, as bin/local-invoke follows them
+      SampleEvents.Mapping mapping = samples.of(event).orElseThrow();
+      assertThat(mapping.function()).isEqualTo("AuthorizerFunction");
+      String handler = mapping.handler().orElse(null);
+      Map<String, String> edgeMode = new HashMap<>(Map.of("AuthMode", "edge"));
+      edgeMode.putAll(mapping.parameterOverrides());
       LocalInvoke.Result allowed = invoker.invoke(new LocalInvoke.Request("AuthorizerFunction", event,
           Map.of(), edgeMode, processEnv, handler));
       assertThat(allowed.exitCode()).as(event + ": " + allowed.response() + "\n" + allowed.logs()).isZero();
@@ -130,14 +133,6 @@ class SampleEventsInvokeTest {
     }
   }
 
-  private static String handlerFor(Path event) throws Exception {
-    JsonNode e = FreshEvents.MAPPER.readTree(event.toFile());
-    if ("TOKEN".equals(e.path("type").asText())) {
-      return TOKEN_HANDLER;
-    }
-    return "2.0".equals(e.path("version").asText()) ? HTTP_API_HANDLER : null;
-  }
-
   @Test
   @Order(3)
   @DisplayName("log-ingest: fresh EdgeWorker batch, DataStream 2 lines and gzip are stored (200) and land in CloudWatch Logs")
@@ -156,5 +151,50 @@ class SampleEventsInvokeTest {
         .httpClient(clients.httpClient()).build()) {
       assertThat(logs.filterLogEvents(r -> r.logGroupName(LocalNames.edgeLogGroup())).events()).isNotEmpty();
     }
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("events/events.json maps every sample to a function of the template and a handler class of its artifact")
+  void everySampleIsMapped() throws Exception {
+    SampleEvents samples = SampleEvents.load(PROJECT);
+    SamTemplate template = SamTemplate.load();
+    try (var files = java.nio.file.Files.walk(EVENTS)) {
+      for (Path event : files.filter(f -> f.toString().endsWith(".json") && !f.getFileName().toString()
+          .equals("events.json")).toList()) {
+        SampleEvents.Mapping m = samples.of(event).orElseThrow(() -> new AssertionError(event + " is not in events/events.json"));
+        assertThat(template.type(m.function())).as(event.toString()).isEqualTo("AWS::Serverless::Function");
+        String handler = m.handler().orElse(invoker.handler(m.function()));
+        Path layout = FunctionArtifact.layout(PROJECT, m.function());
+        String classFile = handler.substring(0, handler.indexOf("::")).replace('.', '/') + ".class";
+        assertThat(layout.resolve(classFile)).as(event + ": handler " + handler).isRegularFile();
+      }
+    }
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("errors come back as Lambda's Java runtime reports them: an init failure names the variable, a function error carries its stackTrace")
+  void errorsAsLambdaReportsThem() throws Exception {
+    LocalInvoke.Result init = invoker.invoke(new LocalInvoke.Request("KeyRotationFunction",
+        event("key-rotation", "status.json"), Map.of(), Map.of("KeyLifetimeDays", "1"), processEnv));
+    assertThat(init.exitCode()).isEqualTo(1);
+    JsonNode initError = FreshEvents.MAPPER.readTree(init.response());
+    assertThat(initError.path("errorType").asText()).isEqualTo("dev.edgeperimeter.shared.config.ConfigException");
+    assertThat(initError.path("errorMessage").asText()).startsWith("KEY_LIFETIME_DAYS ");
+
+    LocalInvoke.Result ingestInit = invoker.invoke(new LocalInvoke.Request("LogIngestFunction",
+        event("log-ingest", "edgeworker-batch.json"), Map.of("LogIngestFunction", Map.of("LOG_GROUP_NAME", "")),
+        Map.of(), processEnv));
+    assertThat(ingestInit.exitCode()).isEqualTo(1);
+    assertThat(FreshEvents.MAPPER.readTree(ingestInit.response()).path("errorMessage").asText())
+        .as(ingestInit.response()).contains("LOG_GROUP_NAME");
+
+    LocalInvoke.Result unauthorized = invoker.invoke(new LocalInvoke.Request("AuthorizerFunction",
+        EVENTS.resolve("authorizer/rest-request.json"), Map.of(), Map.of("AuthMode", "edge"), processEnv));
+    JsonNode error = FreshEvents.MAPPER.readTree(unauthorized.response());
+    assertThat(error.path("errorMessage").asText()).isEqualTo("Unauthorized");
+    assertThat(error.path("stackTrace").isArray()).as(unauthorized.response()).isTrue();
+    assertThat(error.path("stackTrace")).isNotEmpty();
   }
 }

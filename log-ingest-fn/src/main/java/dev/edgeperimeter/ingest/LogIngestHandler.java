@@ -48,7 +48,7 @@ public final class LogIngestHandler implements RequestHandler<APIGatewayProxyReq
 
   /** Lambda entry: configuration from the environment, validated now (fails the cold start). */
   public LogIngestHandler() {
-    this(Production.service(), Production.CONFIG.maxBodyBytes());
+    this(productionService(), Production.CONFIG.maxBodyBytes());
   }
 
   LogIngestHandler(LogIngestService service, int maxBodyBytes) {
@@ -154,25 +154,25 @@ public final class LogIngestHandler implements RequestHandler<APIGatewayProxyReq
     return () -> context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MILLIS;
   }
 
+  /**
+   * The production service; a failed start surfaces as its cause (a ConfigException naming the
+   * variable), which the Lambda runtime reports as the init error, not as ExceptionInInitializerError.
+   */
+  private static LogIngestService productionService() {
+    try {
+      return Production.SERVICE;
+    } catch (ExceptionInInitializerError e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
   /** Built on first use of the no-argument constructor (the Lambda runtime's path), once per container. */
   private static final class Production {
     static final IngestConfig CONFIG = IngestConfig.from(Env.system());
     static final LogIngestService SERVICE = build();
-
-    /**
-     * The service; a failed start surfaces as its cause (a ConfigException naming the variable),
-     * which the Lambda runtime reports as the init error, not as ExceptionInInitializerError.
-     */
-    static LogIngestService service() {
-      try {
-        return SERVICE;
-      } catch (ExceptionInInitializerError e) {
-        if (e.getCause() instanceof RuntimeException cause) {
-          throw cause;
-        }
-        throw e;
-      }
-    }
 
     private static LogIngestService build() {
       AwsClients clients = new AwsClients(AwsSettings.fromEnvironment(Env.system()));

@@ -70,7 +70,7 @@ public final class ColdStartSection {
       return List.of(Row.notMeasured("authorizer cold start", "ms", "<= 3x floor",
           "the authorizer zip has no handler classes: " + layout));
     }
-    int runs = ctx.pick(10, 2);
+    int runs = ctx.pick(10, 1);
     TokenFixtures tokens = TokenFixtures.generate(runs * 4 + 2, 0);
     byte[] keyMaterial = new byte[32];
     new SecureRandom().nextBytes(keyMaterial);

@@ -261,4 +261,25 @@ class LocalStackEndToEndTest {
     assertThat(straightToGateway("/orders/42", assertion(key(KeyState.CURRENT), "GET", "/orders/42")).statusCode())
         .as("the CURRENT key still works").isEqualTo(200);
   }
+
+  @Test
+  @Order(8)
+  @DisplayName("admin endpoints: a wrong method is 405 naming the right one; a revoke without kid is 400")
+  void adminEndpointsAnswerMisuseClearly() throws Exception {
+    HttpResponse<String> rotateWithGet = get(stack.adminUrl() + "/rotate", Map.of());
+    assertThat(rotateWithGet.statusCode()).isEqualTo(405);
+    assertThat(rotateWithGet.headers().firstValue("Allow")).hasValue("POST");
+    assertThat(rotateWithGet.body()).contains("use POST /_local/rotate");
+
+    HttpResponse<String> tokenWithPost = post(stack.adminUrl() + "/token", "", Map.of());
+    assertThat(tokenWithPost.statusCode()).isEqualTo(405);
+    assertThat(tokenWithPost.body()).contains("use GET /_local/token");
+
+    HttpResponse<String> revokeWithoutKid = post(stack.adminUrl() + "/revoke", "", Map.of());
+    assertThat(revokeWithoutKid.statusCode()).isEqualTo(400);
+    assertThat(revokeWithoutKid.body()).contains("missing kid");
+    assertThat(post(stack.adminUrl() + "/revoke?kid=", "", Map.of()).statusCode()).isEqualTo(400);
+
+    assertThat(get(stack.adminUrl() + "/nothing-here", Map.of()).statusCode()).isEqualTo(404);
+  }
 }
