@@ -232,6 +232,7 @@ public final class LocalInvoke {
     String handlerOverride = null;
     boolean realAws = false;
     boolean snapStart = false;
+    String region = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "-e", "--event" -> event = Path.of(args[++i]);
@@ -241,6 +242,7 @@ public final class LocalInvoke {
         case "--handler" -> handlerOverride = args[++i];
         case "--aws" -> realAws = true;
         case "--snap-start" -> snapStart = true;
+        case "--region" -> region = args[++i];
         case "-h", "--help" -> {
           usage();
           return;
@@ -302,6 +304,9 @@ public final class LocalInvoke {
             + (m.parameterOverrides().isEmpty() ? "" : " with " + m.parameterOverrides()) + " (" + m.source() + ")");
       }
     }
+    if (region != null) {
+      processEnv.put("AWS_REGION", region);
+    }
     if (envVars != null) {
       readEnvVars(envVars).forEach((scope, values) -> vars.merge(scope, values, (a, b) -> {
         Map<String, String> merged = new LinkedHashMap<>(a);
@@ -322,7 +327,7 @@ public final class LocalInvoke {
     System.err.println("""
         usage: local-invoke <FunctionLogicalId> -e <event.json> [-n <env-vars.json>]
                             [--parameter-overrides "Name=Value ..."] [-t template.yaml]
-                            [--handler Class::method] [--snap-start] [--aws]
+                            [--region R] [--handler Class::method] [--snap-start] [--aws]
         Runs the function like `sam local invoke`, without Docker, through Lambda's own Java runtime
         client: response on stdout, logs on stderr. Exit code 0 on a response, 1 when the function
         raised (its error document is printed as Lambda returns it), 2 on a usage error.
