@@ -54,8 +54,15 @@ class PerimeterTelemetryTest {
 
   @BeforeAll
   void driveTheStack() throws Exception {
-    stack = LocalStack.start(LocalStack.Options.defaults()
-        .withLogDir(Path.of("target", "perimeter-telemetry").toAbsolutePath()));
+    Path logs = Path.of("target", "perimeter-telemetry").toAbsolutePath();
+    if (Files.isDirectory(logs)) { // the function logs append: an earlier run's lines must not count
+      try (var files = Files.walk(logs)) {
+        for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(f);
+        }
+      }
+    }
+    stack = LocalStack.start(LocalStack.Options.defaults().withLogDir(logs));
     token = stack.userPool().accessToken();
     String edge = stack.edgeUrl();
     assertThat(send("GET", edge + "/orders/42", null, Map.of("Authorization", "Bearer " + token)).statusCode()).isEqualTo(200);
