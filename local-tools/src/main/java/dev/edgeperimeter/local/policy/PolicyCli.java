@@ -68,8 +68,11 @@ public final class PolicyCli {
     return 2;
   }
 
-  /** The generated files for the policy at {@code file}, or {@code null} after printing its errors. */
-  public record Compiled(List<PolicyRoute> routes, List<Finding> findings, String table) {
+  /**
+   * A read and checked policy: its well-formed rules, how many it declares, every finding, and the
+   * compiled table ({@code null} when there is an error).
+   */
+  public record Compiled(List<PolicyRoute> routes, int declared, List<Finding> findings, String table) {
   }
 
   /** Reads and checks {@code file} (relative to the repository root or absolute). */
@@ -80,7 +83,7 @@ public final class PolicyCli {
     findings.addAll(PolicyChecker.check(read.routes()));
     findings.sort(java.util.Comparator.comparingInt(Finding::line));
     boolean errors = findings.stream().anyMatch(f -> f.severity() == Finding.Severity.ERROR);
-    return new Compiled(read.routes(), findings, errors ? null : PolicyCompiler.table(read.routes(), display(path)));
+    return new Compiled(read.routes(), read.declared(), findings, errors ? null : PolicyCompiler.table(read.routes(), display(path)));
   }
 
   private String display(Path path) {
@@ -93,7 +96,7 @@ public final class PolicyCli {
     String shown = display(root.resolve(file));
     c.findings().forEach(f -> (f.severity() == Finding.Severity.ERROR ? err : out).println(f.format(shown)));
     long errors = c.findings().stream().filter(f -> f.severity() == Finding.Severity.ERROR).count();
-    out.printf(Locale.ROOT, "%s: %d rules, %d errors, %d warnings%n", shown, c.routes().size(), errors,
+    out.printf(Locale.ROOT, "%s: %d rules, %d errors, %d warnings%n", shown, c.declared(), errors,
         c.findings().size() - errors);
     return errors == 0 ? 0 : 1;
   }

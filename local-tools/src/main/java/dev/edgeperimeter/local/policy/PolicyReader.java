@@ -29,13 +29,14 @@ public final class PolicyReader {
   }
 
   /** What was read: the rules that are well formed, and every problem found. */
-  public record Result(List<PolicyRoute> routes, List<Finding> findings) {
+  public record Result(List<PolicyRoute> routes, int declared, List<Finding> findings) {
     public boolean hasErrors() {
       return findings.stream().anyMatch(f -> f.severity() == Finding.Severity.ERROR);
     }
   }
 
   private final List<Finding> findings = new ArrayList<>();
+  private int declared;
 
   private PolicyReader() {
   }
@@ -44,7 +45,7 @@ public final class PolicyReader {
   public static Result read(String yaml) {
     PolicyReader r = new PolicyReader();
     List<PolicyRoute> routes = r.readAll(yaml);
-    return new Result(routes, List.copyOf(r.findings));
+    return new Result(routes, Math.max(r.declared, routes.size()), List.copyOf(r.findings));
   }
 
   private List<PolicyRoute> readAll(String yaml) {
@@ -88,6 +89,7 @@ public final class PolicyReader {
     if (list.size() > MAX_ROUTES) {
       findings.add(Finding.error(routes.line(), "at most " + MAX_ROUTES + " rules"));
     }
+    declared = list.size();
     List<PolicyRoute> out = new ArrayList<>();
     for (Object item : list) {
       PolicyRoute route = route((Node) item);

@@ -587,6 +587,8 @@ public final class LocalStack implements AutoCloseable {
     b.append("# 3. a token lacking the route's scope (POST /orders needs orders:write) -> 403 scope_denied from the edge\n");
     b.append("curl -i -X POST -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{}' ")
         .append(edgeUrl).append("/orders\n\n");
+    b.append("#    a path the path rule refuses (encoded slash, dot segments) -> 400 path_not_normal from the edge\n");
+    b.append("curl -i --path-as-is -H \"Authorization: Bearer $TOKEN\" ").append(edgeUrl).append("/orders/1%2F..%2Fadmin\n\n");
     b.append("# 4. force a key rotation (KeyRotationFunction {\"action\":\"rotate\",\"force\":true}), then requests keep working\n");
     b.append("curl -s -X POST ").append(adminUrl).append("/rotate; echo\n");
     b.append("curl -s ").append(adminUrl).append("/keys; echo\n");

@@ -109,6 +109,7 @@ class PolicyCheckTest {
         "routes.yaml:12: error: the rule names no scopes",
         "routes.yaml:16: error: a public rule names no scopes",
         "routes.yaml:18: error: shadowed by the rule on line 6 (ANY /*)");
+    assertThat(out.toString(StandardCharsets.UTF_8)).as("every declared rule counted").contains(": 7 rules, ");
   }
 
   @Test
