@@ -118,7 +118,7 @@ public final class AuthorizerCore {
       return new Decision(Decision.Outcome.DENY, Reason.SCOPE_DENIED, principal, context, List.of(), null, kid, jti,
           degraded);
     }
-    PolicyBuilder.Grant grant = policy.grant(arn, scopes);
+    PolicyBuilder.Grant grant = policy.grant(arn, request.method(), request.path(), scopes);
     if (grant.currentAllowed()) {
       return new Decision(Decision.Outcome.ALLOW, Reason.OK, principal, context, grant.allow(), null, kid, jti, degraded);
     }

@@ -23,11 +23,12 @@ public final class PolicyBuilder {
   }
 
   /**
-   * The policy for an identity holding {@code scopes}, requesting {@code arn}.
+   * The policy for an identity holding {@code scopes}, requesting {@code method} {@code path} (the
+   * request line the assertion binds, which passed the path rule) at {@code arn}.
    *
    * @return the resources to allow and, when the current route is not granted, the one to deny
    */
-  public Grant grant(MethodArn arn, Set<String> scopes) {
+  public Grant grant(MethodArn arn, String method, String path, Set<String> scopes) {
     if (routes.isEmpty()) {
       return new Grant(List.of(arn.resource("*", "/*")), null);
     }
@@ -43,7 +44,7 @@ public final class PolicyBuilder {
         }
       }
     }
-    boolean current = routes.decide(arn.method(), arn.path(), scopes).verdict() == RouteScopes.Verdict.ALLOW;
+    boolean current = routes.decide(method, path, scopes).verdict() == RouteScopes.Verdict.ALLOW;
     return new Grant(List.copyOf(allowed), current ? null : arn.resource());
   }
 
