@@ -37,8 +37,8 @@ public final class PolicyBuilder {
       if (!rule.grantedBy(scopes)) {
         continue;
       }
-      for (String method : resourceMethods(rule.method())) {
-        String resource = arn.resource(method, rule.resourcePath());
+      for (String resourceMethod : resourceMethods(rule.method())) {
+        String resource = arn.resource(resourceMethod, rule.resourcePath());
         if (!allowed.contains(resource)) {
           allowed.add(resource);
         }
