@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * Parse → normalize → batch, without any network: the CPU part of ingesting one decompressed body.
  * It only wires the parts, each in its own package:
  * <ul>
- *   <li>{@code body}: the body is UTF-8 JSON ({@link Utf8Json}; gzip and size caps are {@code BodyDecoder}'s);
+ *   <li>{@code body}: base64 ({@code RawBody}), gzip and size caps ({@code BodyDecoder}), UTF-8 only ({@link Utf8Json});
  *   <li>{@code framing}: where the records are: NDJSON lines, a JSON array, an EdgeWorker batch;
  *   <li>{@code normalize}: one record into its normalized fields and head: DataStream 2 CDN and
  *       JavaScript log records ({@link Ds2Normalizer}), EdgeWorker batch events

@@ -4,12 +4,11 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.edgeperimeter.ingest.body.RawBody;
 import dev.edgeperimeter.shared.aws.AwsClients;
 import dev.edgeperimeter.shared.aws.AwsSettings;
 import dev.edgeperimeter.shared.config.Env;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.crac.Core;
@@ -40,8 +39,6 @@ public final class LogIngestHandler implements RequestHandler<APIGatewayProxyReq
   static final String CORRELATION_ID = "correlation_id";
   /** Time kept back from the Lambda deadline for answering. */
   private static final long RESPONSE_RESERVE_MILLIS = 500;
-  /** Slack on the raw body before decoding (gzip header, base64 padding). */
-  private static final int RAW_SLACK_BYTES = 64 * 1024;
 
   private final LogIngestService service;
   private final int maxBodyBytes;
@@ -106,22 +103,11 @@ public final class LogIngestHandler implements RequestHandler<APIGatewayProxyReq
     if (body == null || body.isEmpty()) {
       return LogIngestService.error(400, "body is empty");
     }
-    long rawLimit = (long) maxBodyBytes + RAW_SLACK_BYTES;
     byte[] raw;
-    if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
-      if (body.length() > (rawLimit * 4) / 3 + 4) {
-        return LogIngestService.error(413, "body exceeds " + maxBodyBytes + " bytes");
-      }
-      try {
-        raw = Base64.getMimeDecoder().decode(body);
-      } catch (IllegalArgumentException e) {
-        return LogIngestService.error(400, "body is flagged base64 but is not valid base64");
-      }
-    } else {
-      if (body.length() > rawLimit) {
-        return LogIngestService.error(413, "body exceeds " + maxBodyBytes + " bytes");
-      }
-      raw = body.getBytes(StandardCharsets.UTF_8);
+    try {
+      raw = RawBody.bytes(body, Boolean.TRUE.equals(event.getIsBase64Encoded()), maxBodyBytes);
+    } catch (IngestException e) {
+      return LogIngestService.error(e.status(), e.getMessage());
     }
     return service.ingest(new IngestRequest(raw, header(event, "Content-Type"), header(event, "Content-Encoding")), budget);
   }
