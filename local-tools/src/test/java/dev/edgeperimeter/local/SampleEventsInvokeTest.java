@@ -3,6 +3,7 @@ package dev.edgeperimeter.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.edgeperimeter.local.runtime.JavaSandbox;
 import dev.edgeperimeter.shared.aws.AwsClients;
 import dev.edgeperimeter.testsupport.MotoExtension;
 import dev.edgeperimeter.testsupport.MotoServer;
@@ -25,8 +26,11 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 
 /**
  * Every file in {@code events/} runs through the local-invoke path ({@link LocalInvoke}: the built
- * artifact in a fresh JVM, the template's handler and environment, Lambda's serialization) against
- * moto, in the order an operator would use them.
+ * artifact, the template's handler and environment, Lambda's own Java runtime client behind the
+ * local Runtime API) against moto, in the order an operator would use them. The key-rotation
+ * sequence after the first invocation runs in one warm environment, as consecutive invokes of a
+ * warm Lambda do (a fresh JVM each would only repeat the cold start); every other sample gets a
+ * fresh one.
  */
 @ExtendWith(MotoExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -65,6 +69,13 @@ class SampleEventsInvokeTest {
     return EVENTS.resolve(dir).resolve(name);
   }
 
+  /** One invocation in a warm environment: exit code as local-invoke gives it (1 when the function raised). */
+  private LocalInvoke.Result invoke(JavaSandbox environment, Path log, Path event) throws Exception {
+    var outcome = environment.invoke(java.nio.file.Files.readAllBytes(event), java.time.Duration.ofSeconds(30),
+        java.time.Duration.ofSeconds(60));
+    return new LocalInvoke.Result(outcome.failed() ? 1 : 0, outcome.text(), java.nio.file.Files.readString(log));
+  }
+
   @Test
   @Order(1)
   @DisplayName("key-rotation: bootstrap, status, scheduled and operator rotations, revoke, malformed")
@@ -72,22 +83,32 @@ class SampleEventsInvokeTest {
     LocalInvoke.Result status = invoke("KeyRotationFunction", event("key-rotation", "status.json"), Map.of());
     assertThat(status.exitCode()).as(status.logs()).isZero();
 
-    LocalInvoke.Result bootstrap = invoke("KeyRotationFunction", event("key-rotation", "bootstrap.json"), Map.of());
+    Path log = scratch.resolve("key-rotation.log");
+    LocalInvoke.Request request = new LocalInvoke.Request("KeyRotationFunction", null,
+        Map.of("KeyRotationFunction", Map.of("EDGE_PUBLISHER", "none")), Map.of(), processEnv);
+    try (JavaSandbox warm = JavaSandbox.start(invoker.sandboxOptions(request, log.toFile(), false),
+        LocalInvoke.functionArn("KeyRotationFunction"))) {
+      keyRotationSequence(warm, log);
+    }
+  }
+
+  private void keyRotationSequence(JavaSandbox warm, Path log) throws Exception {
+    LocalInvoke.Result bootstrap = invoke(warm, log, event("key-rotation", "bootstrap.json"));
     assertThat(bootstrap.exitCode()).as(bootstrap.logs()).isZero();
     assertThat(bootstrap.response()).contains("CURRENT");
 
     for (String name : List.of("status.json", "status-daily-check.json", "rotate.json", "rotate-schedule-input.json",
         "scheduled-monthly.json", "rotate-force.json")) {
-      LocalInvoke.Result r = invoke("KeyRotationFunction", event("key-rotation", name), Map.of());
+      LocalInvoke.Result r = invoke(warm, log, event("key-rotation", name));
       assertThat(r.exitCode()).as(name + ": " + r.response() + "\n" + r.logs()).isZero();
       assertThat(r.response()).as(name).doesNotContain("material");
     }
 
-    LocalInvoke.Result revokeUnknown = invoke("KeyRotationFunction", event("key-rotation", "revoke.json"), Map.of());
+    LocalInvoke.Result revokeUnknown = invoke(warm, log, event("key-rotation", "revoke.json"));
     assertThat(revokeUnknown.exitCode()).as("revoke of an unknown kid is refused").isEqualTo(1);
     assertThat(revokeUnknown.response()).contains("2026-11.k7QxZr0aB1cD");
 
-    LocalInvoke.Result malformed = invoke("KeyRotationFunction", event("key-rotation", "malformed-unknown-field.json"), Map.of());
+    LocalInvoke.Result malformed = invoke(warm, log, event("key-rotation", "malformed-unknown-field.json"));
     assertThat(malformed.exitCode()).isEqualTo(1);
     assertThat(malformed.response()).contains("froce");
   }
