@@ -76,6 +76,9 @@ public final class JavaSandbox implements AutoCloseable {
     }
     // org.crac forwards Core.getGlobalContext().register(...) to the runtime client's CRaC context
     command.add("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
+    // the client would unpack its JNI library to the fixed /tmp/.libaws-lambda-jni.so, which JVMs
+    // starting side by side overwrite under each other (SIGBUS); in Lambda there is one per sandbox
+    NativeLibrary.path().ifPresent(lib -> command.add("-D" + NativeLibrary.PROPERTY + "=" + lib));
     command.addAll(options.jvmOptions());
     command.addAll(List.of("-cp", runtimeClassPath(), RUNTIME_CLIENT, options.handler()));
     return command;
@@ -192,6 +195,46 @@ public final class JavaSandbox implements AutoCloseable {
   @Override
   public String toString() {
     return "JavaSandbox[" + options.handler() + ", pid " + process.pid() + "]";
+  }
+
+  /** The runtime client's JNI library, unpacked once per process into a directory of its own. */
+  static final class NativeLibrary {
+    static final String PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
+    private static java.util.Optional<String> path;
+
+    private NativeLibrary() {
+    }
+
+    static synchronized java.util.Optional<String> path() {
+      if (path == null) {
+        path = unpack();
+      }
+      return path;
+    }
+
+    private static java.util.Optional<String> unpack() {
+      String arch = System.getProperty("os.arch", "");
+      String platform = arch.equals("aarch64") ? "aarch_64" : arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : null;
+      if (platform == null || !System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+        return java.util.Optional.empty(); // let the client find its own
+      }
+      boolean musl = java.nio.file.Files.exists(Path.of("/lib/ld-musl-" + arch.replace("amd64", "x86_64") + ".so.1"));
+      String name = "libaws-lambda-jni.linux" + (musl ? "_musl-" : "-") + platform + ".so";
+      try (InputStream in = com.amazonaws.services.lambda.runtime.api.client.AWSLambda.class
+          .getResourceAsStream("/jni/" + name)) {
+        if (in == null) {
+          return java.util.Optional.empty();
+        }
+        Path dir = java.nio.file.Files.createTempDirectory("lambda-runtime-client-");
+        Path lib = dir.resolve(name);
+        dir.toFile().deleteOnExit(); // deleted after the file: deleteOnExit runs in reverse order
+        java.nio.file.Files.copy(in, lib);
+        lib.toFile().deleteOnExit();
+        return java.util.Optional.of(lib.toString());
+      } catch (IOException e) {
+        return java.util.Optional.empty();
+      }
+    }
   }
 
   private static void pump(InputStream in, OutputStream out) {
