@@ -94,3 +94,31 @@ ensure_node() {
   major=$(node -p 'process.versions.node.split(".")[0]')
   [ "$major" -ge 20 ] || { echo "error: Node.js $major found, 20+ needed" >&2; return 1; }
 }
+
+# Debian's chromium drives the local page's browser test (headless; playwright-core finds it at
+# /usr/bin/chromium or CHROMIUM_PATH). Installed with apt-get when missing and running as root.
+ensure_chromium() {
+  local path="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  if [ ! -x "$path" ] && [ "$(id -u)" = 0 ] && need apt-get; then
+    echo "installing chromium with apt-get" >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || {
+      echo "error: could not install chromium: run: apt-get install chromium" >&2
+      return 1
+    }
+  fi
+  [ -x "$path" ] || { echo "error: chromium not found at $path (apt-get install chromium, or set CHROMIUM_PATH)" >&2; return 1; }
+}
+
+# playwright-core (pinned in local-tools/browser-test/package.json and its lock file) into that
+# folder's own node_modules; reinstalled when the lock file changes. It never downloads a browser.
+ensure_browser_test_deps() {
+  local dir=local-tools/browser-test
+  local stamp="$dir/node_modules/.package-lock.json"
+  if [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ]; then
+    echo "installing $dir dependencies with npm ci" >&2
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || {
+      echo "error: npm ci failed in $dir" >&2
+      return 1
+    }
+  fi
+}

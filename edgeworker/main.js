@@ -1,8 +1,10 @@
 /**
  * Edge perimeter EdgeWorker.
  *
- * onClientRequest  pre-checks the user's bearer JWT; rejects with 401 (never forwarded) or
- *                  records what it established in PMUSER variables.
+ * onClientRequest  applies the path rule (400) and the route policy, pre-checks the user's
+ *                  bearer JWT; rejects with 401, or with 403 when a token it verified itself
+ *                  lacks the route's scope (never forwarded), or records what it established
+ *                  in PMUSER variables.
  * onOriginRequest  strips any client-sent X-Edge-Assertion and adds a fresh one, signed
  *                  with the current edge key from EdgeKV (edge/origin contract v1, §2).
  *
@@ -19,7 +21,9 @@ import { createKeyCache } from './lib/key-cache.js';
 import { ASSERTION_HEADER, signAssertion } from './lib/assertion-signer.js';
 import { requestId } from './lib/request-id.js';
 import { logDecision } from './lib/decision-log.js';
-import { respondUnauthorized, respondUnavailable } from './lib/responses.js';
+import { respondBadPath, respondForbidden, respondUnauthorized, respondUnavailable } from './lib/responses.js';
+import { isNormalPath, matchRoute, parseRouteTable, ruleGrants, scopeSet } from './lib/route-policy.js';
+import { ROUTE_TABLE } from './lib/route-table.js';
 
 const subtle = crypto.subtle;
 
@@ -44,6 +48,15 @@ function storesFor(config) {
   }
   return pair;
 }
+
+/** The compiled route policy, parsed once per instance (null when the table is invalid: every request 503). */
+const ROUTES = (() => {
+  try {
+    return parseRouteTable(ROUTE_TABLE);
+  } catch {
+    return null;
+  }
+})();
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -77,10 +90,21 @@ export async function onClientRequest(request) {
     const config = readConfig(request, handler);
     if (!config) return;
     setState(request, {});
+    if (!ROUTES) {
+      logDecision(logger, { decision: 'unavailable', reason: 'policy_invalid', handler });
+      respondUnavailable(request, 'policy_invalid');
+      return;
+    }
+    if (!isNormalPath(request.path)) {
+      logDecision(logger, { decision: 'reject', reason: 'path_not_normal', handler });
+      respondBadPath(request);
+      return;
+    }
+    const route = matchRoute(ROUTES, request.method, request.path);
 
     const bearer = parseBearer(request.getHeader('Authorization'));
     if (!bearer.present) {
-      if (config.bearerRequired) {
+      if (config.bearerRequired && !route?.isPublic) {
         logDecision(logger, { decision: 'reject', reason: 'missing_token', handler });
         respondUnauthorized(request, 'missing_token');
         return;
@@ -106,6 +130,12 @@ export async function onClientRequest(request) {
       logDecision(logger, { decision: result.unavailable ? 'unavailable' : 'reject', reason: result.reason, handler });
       if (result.unavailable) respondUnavailable(request, result.reason);
       else respondUnauthorized(request, result.reason);
+      return;
+    }
+    // The route policy, when this edge verified the token itself (an unverified scope claim proves nothing).
+    if (result.verified && !(route && ruleGrants(route, scopeSet(result.scope)))) {
+      logDecision(logger, { decision: 'reject', reason: 'scope_denied', detail: route?.source ?? 'no_rule', sub: result.sub, handler });
+      respondForbidden(request);
       return;
     }
     setState(request, {

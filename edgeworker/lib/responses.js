@@ -41,3 +41,29 @@ export function respondUnavailable(request, reason) {
     JSON.stringify({ error: 'edge_unavailable', reason }),
   );
 }
+
+/**
+ * Answers 403 when the token the edge verified itself lacks the scope its route needs (the route
+ * policy, lib/route-policy.js): refused at the edge, never forwarded.
+ * @param {{respondWith: Function}} request
+ */
+export function respondForbidden(request) {
+  request.respondWith(
+    403,
+    { ...BASE_HEADERS, 'WWW-Authenticate': ['Bearer realm="api", error="insufficient_scope"'] },
+    JSON.stringify({ error: 'forbidden', reason: 'scope_denied' }),
+  );
+}
+
+/**
+ * Answers 400 for a request path the path rule refuses (dot segments, encoded slashes or
+ * backslashes, doubled slashes; docs/contract.md), before any route rule is matched.
+ * @param {{respondWith: Function}} request
+ */
+export function respondBadPath(request) {
+  request.respondWith(
+    400,
+    BASE_HEADERS,
+    JSON.stringify({ error: 'bad_request', reason: 'path_not_normal' }),
+  );
+}

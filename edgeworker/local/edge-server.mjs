@@ -44,15 +44,17 @@ export async function startEdgeServer({ upstreamUrl, edgekvUrl, variables, port 
   const server = http.createServer(async (req, res) => {
     try {
       const body = await readBody(req);
-      const target = new URL(req.url, 'http://edge.local');
+      // the raw path as the client sent it (as the EdgeWorkers runtime hands it over): a URL parser
+      // would resolve dot segments and decode %2e, hiding what the path rule must see
+      const target = rawTarget(req.url);
       const headers = {};
       for (const [name, values] of Object.entries(req.headersDistinct)) {
         if (!HOP_BY_HOP.has(name)) headers[name] = values;
       }
       const ewRequest = new EdgeRequest({
         method: req.method,
-        path: target.pathname,
-        query: target.search.slice(1),
+        path: target.path,
+        query: target.query,
         host: req.headers.host ?? 'localhost',
         scheme: 'http',
         headers,
@@ -102,6 +104,16 @@ function readBody(req) {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** Splits an origin-form request target into its raw path and query. */
+function rawTarget(url) {
+  if (!url.startsWith('/')) {
+    const parsed = new URL(url, 'http://edge.local');
+    return { path: parsed.pathname, query: parsed.search.slice(1) };
+  }
+  const q = url.indexOf('?');
+  return q < 0 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q + 1) };
 }
 
 function forward(upstream, ewRequest, body, res) {

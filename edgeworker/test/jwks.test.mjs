@@ -35,7 +35,7 @@ beforeEach(async () => {
 afterEach(() => mock.restoreAll());
 
 const request = (token, variables = {}) => new EdgeRequest({
-  method: 'PATCH',
+  method: 'GET',
   path: '/orders/42',
   headers: { Authorization: `Bearer ${token}` },
   variables: pmuserVariables({ PMUSER_EP_VERIFY_JWT: 'on', ...variables }),
@@ -53,7 +53,7 @@ for (const alg of Object.keys(issuers)) {
     assert.equal(req.getVariable('PMUSER_EP_EPC'), 'jwt');
     const v = await verifyAssertion(subtle, {
       assertion: req.getHeader('X-Edge-Assertion')[0],
-      request: { method: 'PATCH', path: '/orders/42', bearer: token },
+      request: { method: 'GET', path: '/orders/42', bearer: token },
       keys: keyring,
       config: { issuers: [EDGE_ISSUER], audience: API_AUDIENCE },
       now,

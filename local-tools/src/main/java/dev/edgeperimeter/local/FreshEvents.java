@@ -33,9 +33,13 @@ import java.util.UUID;
  * contract (at most 300 s), which is why the committed samples cannot stay valid in git.
  *
  * <pre>
- * AWS_ENDPOINT_URL=http://127.0.0.1:5000 bin/fresh-events [--out target/fresh-events]
- *     [--bearer TOKEN --sub SUBJECT --scope "a b"] [--issuer ...] [--audience ...]
+ * bin/fresh-events [--out target/fresh-events/authorizer] [--bearer TOKEN --sub SUBJECT --scope "a b"]
+ *     [--issuer ...] [--audience ...] [--aws]
  * </pre>
+ *
+ * <p>While {@code ./run-local} runs, it signs with that stack's keys and parameters and puts its
+ * demo user's access token into the events ({@link LocalRunState}); otherwise it reads the key
+ * table at {@code AWS_ENDPOINT_URL}, and real AWS only with {@code --aws}.
  */
 public final class FreshEvents {
   static final ObjectMapper MAPPER = JsonMapper.builder(JsonLimits.FACTORY)
@@ -46,12 +50,15 @@ public final class FreshEvents {
   public record Options(Path outDir, String keyTable, String keySet, String issuer, String audience,
                         String bearer, String sub, String scope, long lifetimeSeconds) {
 
-    /** Defaults from template.yaml's parameter defaults and the local resource names. */
+    /**
+     * Defaults from template.yaml's parameter defaults and the local resource names; the assertions
+     * carry the scope {@code orders:read}, which the shipped route policy needs for the samples' route.
+     */
     public static Options defaults(SamTemplate template, Path outDir) {
       Map<String, String> p = template.parameterDefaults();
       return new Options(outDir, LocalNames.tableName("KeyTable"), p.getOrDefault("KeySetName", KeyTable.DEFAULT_KEY_SET),
           p.getOrDefault("EdgeIssuers", "akamai-edgeworker:1234567").split(",")[0], p.getOrDefault("EdgeAudience", "orders-api"),
-          null, null, null, 300);
+          null, null, "orders:read", 300);
     }
 
     public Options withBearer(String token, String subject, String scopes) {
@@ -283,31 +290,95 @@ public final class FreshEvents {
     SamTemplate template = SamTemplate.load();
     Path project = SamTemplate.locate().getParent();
     Options o = Options.defaults(template, project.resolve("target/fresh-events/authorizer"));
+    boolean realAws = false;
+    boolean bearerGiven = false;
     for (int i = 0; i < args.length; i++) {
       String v = i + 1 < args.length ? args[i + 1] : null;
+      if (args[i].equals("--aws")) {
+        realAws = true;
+        continue;
+      }
+      if (v == null) {
+        usage();
+      }
       switch (args[i]) {
         case "--out" -> o = new Options(Path.of(v), o.keyTable(), o.keySet(), o.issuer(), o.audience(), o.bearer(), o.sub(), o.scope(), o.lifetimeSeconds());
         case "--key-table" -> o = new Options(o.outDir(), v, o.keySet(), o.issuer(), o.audience(), o.bearer(), o.sub(), o.scope(), o.lifetimeSeconds());
         case "--key-set" -> o = new Options(o.outDir(), o.keyTable(), v, o.issuer(), o.audience(), o.bearer(), o.sub(), o.scope(), o.lifetimeSeconds());
         case "--issuer" -> o = new Options(o.outDir(), o.keyTable(), o.keySet(), v, o.audience(), o.bearer(), o.sub(), o.scope(), o.lifetimeSeconds());
         case "--audience" -> o = new Options(o.outDir(), o.keyTable(), o.keySet(), o.issuer(), v, o.bearer(), o.sub(), o.scope(), o.lifetimeSeconds());
-        case "--bearer" -> o = o.withBearer(v, o.sub(), o.scope());
+        case "--bearer" -> {
+          o = o.withBearer(v, o.sub(), o.scope());
+          bearerGiven = true;
+        }
         case "--sub" -> o = o.withBearer(o.bearer(), v, o.scope());
         case "--scope" -> o = o.withBearer(o.bearer(), o.sub(), v);
-        default -> {
-          System.err.println("usage: fresh-events [--out DIR] [--key-table T] [--key-set S] [--issuer I] [--audience A]"
-              + " [--bearer TOKEN] [--sub SUB] [--scope \"a b\"]   (AWS_ENDPOINT_URL points at the local AWS)");
-          System.exit(2);
-        }
+        default -> usage();
       }
       i++;
     }
-    FreshEvents writer = new FreshEvents(new AwsClients(AwsSettings.fromEnvironment(Env.system())), Clock.systemUTC());
+    Map<String, String> env;
+    java.util.Optional<LocalRunState> state = realAws ? java.util.Optional.empty() : LocalRunState.running(project);
+    if (realAws) {
+      env = System.getenv();
+      System.err.println("fresh-events: --aws: the key table in real AWS, with this shell's credentials and region");
+    } else if (state.isPresent()) {
+      LocalRunState st = state.get();
+      env = st.awsEnvironment();
+      Map<String, String> p = st.parameters();
+      o = new Options(o.outDir(), o.keyTable(), p.getOrDefault("KeySetName", o.keySet()),
+          p.getOrDefault("EdgeIssuers", o.issuer()).split(",")[0].trim(), p.getOrDefault("EdgeAudience", o.audience()),
+          o.bearer(), o.sub(), o.scope(), o.lifetimeSeconds());
+      if (!bearerGiven && st.urls().containsKey("admin")) {
+        o = withDemoUser(o, st.urls().get("admin"));
+      }
+      System.err.println("fresh-events: the keys of ./run-local (" + project.relativize(LocalRunState.file(project))
+          + "): " + st.awsEndpoint());
+    } else if (System.getenv("AWS_ENDPOINT_URL") != null && !System.getenv("AWS_ENDPOINT_URL").isBlank()) {
+      env = new java.util.HashMap<>(System.getenv());
+      env.putIfAbsent("AWS_REGION", "us-east-1");
+      System.err.println("fresh-events: AWS_ENDPOINT_URL=" + env.get("AWS_ENDPOINT_URL"));
+    } else {
+      System.err.println("fresh-events: no local AWS is running: start ./run-local in another terminal first "
+          + "(or pass --aws to read the key table in real AWS)");
+      System.exit(2);
+      return;
+    }
+    AwsSettings settings = AwsSettings.fromEnvironment(Env.of(env));
+    if (!realAws && env.containsKey("AWS_ACCESS_KEY_ID")) {
+      settings = new AwsSettings(settings.region(), settings.endpointOverride(),
+          software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+              software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(env.get("AWS_ACCESS_KEY_ID"),
+                  env.getOrDefault("AWS_SECRET_ACCESS_KEY", ""))));
+    }
+    FreshEvents writer = new FreshEvents(new AwsClients(settings), Clock.systemUTC());
     for (Path p : writer.write(project.resolve("events/authorizer"), o)) {
-      System.out.println(p);
+      System.out.println(project.relativize(p.toAbsolutePath()));
     }
     for (Path p : writer.writeLogIngest(project.resolve("events/log-ingest"), o.outDir().resolveSibling("log-ingest"))) {
-      System.out.println(p);
+      System.out.println(project.relativize(p.toAbsolutePath()));
     }
+  }
+
+  /** The local demo user's access token (from ./run-local's admin endpoint), its subject and scopes. */
+  static Options withDemoUser(Options o, String adminUrl) throws IOException, InterruptedException {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(adminUrl + "/token")).GET().build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException("GET " + adminUrl + "/token answered " + response.statusCode());
+    }
+    String token = MAPPER.readTree(response.body()).path("access_token").asText();
+    String[] parts = token.split("\\.");
+    JsonNode claims = MAPPER.readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
+    return o.withBearer(token, claims.path("sub").asText(null), claims.path("scope").asText(null));
+  }
+
+  private static void usage() {
+    System.err.println("usage: fresh-events [--out DIR] [--key-table T] [--key-set S] [--issuer I] [--audience A]"
+        + " [--bearer TOKEN] [--sub SUB] [--scope \"a b\"] [--aws]\n"
+        + "  signs with the keys of a running ./run-local (local-run/state.json), else of AWS_ENDPOINT_URL;"
+        + " --aws reads the key table in real AWS");
+    System.exit(2);
   }
 }

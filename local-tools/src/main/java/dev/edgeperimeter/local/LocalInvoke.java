@@ -2,21 +2,19 @@ package dev.edgeperimeter.local;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.edgeperimeter.local.runtime.LambdaRuntimeShim;
+import dev.edgeperimeter.local.runtime.JavaSandbox;
+import dev.edgeperimeter.local.runtime.LocalRuntimeApi;
 import dev.edgeperimeter.shared.json.JsonLimits;
 import dev.edgeperimeter.testsupport.SamTemplate;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
+import java.time.Duration;
 
 /**
  * Docker-free {@code sam local invoke}: runs a function of {@code template.yaml} with a sample
@@ -129,70 +127,52 @@ public final class LocalInvoke {
     return ((Number) template.functionProperty(logicalId, "Timeout").orElse(3)).intValue();
   }
 
-  /** Invokes the function once in a new JVM and waits for it (at most its Timeout plus JVM start). */
-  public Result invoke(Request request) throws IOException, InterruptedException {
+  /** Invokes the function once in a new execution environment (a cold start) and waits for it. */
+  public Result invoke(Request request) throws IOException {
+    return invoke(request, false);
+  }
+
+  /** Invokes once; with {@code snapStart} the SnapStart hooks run after init, as before a restored version's first invoke. */
+  public Result invoke(Request request, boolean snapStart) throws IOException {
     String id = request.logicalId();
-    Process process = sandbox(request, request.eventFile().toAbsolutePath().toString()).start();
-    CompletableFuture<String> stdout = drain(process.getInputStream());
-    CompletableFuture<String> stderr = drain(process.getErrorStream());
-    if (!process.waitFor(timeoutSeconds(id) + 60L, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      return new Result(124, "{\"errorMessage\":\"Task timed out\",\"errorType\":\"Timeout\"}", stderr.join());
+    Path logs = Files.createTempFile("local-invoke-", ".log");
+    try {
+      LocalRuntimeApi.Outcome outcome;
+      try (JavaSandbox sandbox = JavaSandbox.start(sandboxOptions(request, logs.toFile(), snapStart),
+          functionArn(id))) {
+        outcome = sandbox.invoke(Files.readAllBytes(request.eventFile()), Duration.ofSeconds(timeoutSeconds(id)),
+            Duration.ofSeconds(60));
+      }
+      return new Result(outcome.failed() ? 1 : 0, outcome.text().strip(), Files.readString(logs));
+    } finally {
+      Files.deleteIfExists(logs);
     }
-    return new Result(process.exitValue(), stdout.join().strip(), stderr.join());
   }
 
   /**
-   * A warm sandbox of the function: a JVM that keeps one handler instance and serves invocations
-   * framed on its stdin/stdout (see {@link LambdaRuntimeShim}); {@code request.eventFile()} is
-   * ignored. The local API gateway keeps one per function, as Lambda keeps a warm environment.
+   * How to start an execution environment of the function (see {@link JavaSandbox}): its
+   * deployable layout, handler and environment; {@code request.eventFile()} is not used.
+   *
+   * @param output    where the function's logs go ({@code null}: this process's stderr)
+   * @param snapStart run the SnapStart hooks after init, as a restored SnapStart version has
    */
-  public ProcessBuilder warmSandbox(Request request) {
-    return sandbox(request, "--serve");
-  }
-
-  private ProcessBuilder sandbox(Request request, String eventArgument) {
+  public JavaSandbox.Options sandboxOptions(Request request, java.io.File output, boolean snapStart) {
     String id = request.logicalId();
     Path layout = FunctionArtifact.layout(projectDir, id);
-    String classPath = String.join(File.pathSeparator,
-        layout.toString(),
-        layout.resolve("lib").toString() + File.separator + "*",
-        codeSource(LambdaRuntimeShim.class),
-        codeSource(com.amazonaws.services.lambda.runtime.serialization.PojoSerializer.class));
     Map<String, String> env = functionEnvironment(request);
-    env.put("LAMBDA_TASK_ROOT", layout.toString());
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java));
-    if (Runtime.version().feature() >= 22) {
-      // JDK 22+ warns when a jar loads a native library (the authorizer's ACCP); Lambda's java21 does not
-      command.add("--enable-native-access=ALL-UNNAMED");
-    }
-    command.addAll(List.of("-cp", classPath, LambdaRuntimeShim.class.getName(),
-        request.handlerOverride() != null ? request.handlerOverride() : handler(id), eventArgument,
-        LocalNames.functionName(id),
-        String.valueOf(timeoutSeconds(id)), String.valueOf(memoryMb(id))));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(layout.toFile());
-    builder.environment().clear();
-    builder.environment().putAll(env);
-    return builder;
+    return new JavaSandbox.Options(layout, env.get("_HANDLER"), env, List.of(), snapStart, output);
   }
 
-  private static CompletableFuture<String> drain(InputStream stream) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (stream) {
-        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        return "";
-      }
-    });
+  /** Whether the template turns SnapStart on for the function's published versions. */
+  public boolean snapStart(String logicalId) {
+    return template.functionProperty(logicalId, "SnapStart")
+        .map(s -> String.valueOf(SamTemplate.map(s).get("ApplyOn")))
+        .filter("PublishedVersions"::equals).isPresent();
   }
 
-  private static String codeSource(Class<?> type) {
-    try {
-      return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+  /** The ARN the runtime reports as the invoked function. */
+  public static String functionArn(String logicalId) {
+    return "arn:aws:lambda:us-east-1:123456789012:function:" + LocalNames.functionName(logicalId);
   }
 
   /** Reads SAM's env-vars file: {@code {"Parameters": {"K": "v"}, "<LogicalId>": {"K": "v"}}}. */
@@ -250,6 +230,9 @@ public final class LocalInvoke {
     Path templatePath = null;
     String overrides = "";
     String handlerOverride = null;
+    boolean realAws = false;
+    boolean snapStart = false;
+    String region = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "-e", "--event" -> event = Path.of(args[++i]);
@@ -257,6 +240,9 @@ public final class LocalInvoke {
         case "-t", "--template" -> templatePath = Path.of(args[++i]);
         case "--parameter-overrides" -> overrides = args[++i];
         case "--handler" -> handlerOverride = args[++i];
+        case "--aws" -> realAws = true;
+        case "--snap-start" -> snapStart = true;
+        case "--region" -> region = args[++i];
         case "-h", "--help" -> {
           usage();
           return;
@@ -274,11 +260,64 @@ public final class LocalInvoke {
       usage();
       System.exit(2);
     }
+    if (!Files.isRegularFile(event)) {
+      System.err.println("local-invoke: no event file " + event
+          + (event.startsWith("target/fresh-events") ? " (write the fresh samples first: bin/fresh-events)" : ""));
+      System.exit(2);
+    }
     Path tpl = templatePath != null ? templatePath.toAbsolutePath() : SamTemplate.locate();
-    LocalInvoke invoker = new LocalInvoke(tpl.getParent(), SamTemplate.load(tpl));
-    Result result = invoker.invoke(new Request(logicalId, event,
-        envVars == null ? Map.of() : readEnvVars(envVars), parseParameterOverrides(overrides), System.getenv(),
-        handlerOverride));
+    Path project = tpl.getParent();
+    Map<String, String> processEnv = new LinkedHashMap<>(System.getenv());
+    Map<String, Map<String, String>> vars = new LinkedHashMap<>();
+    Map<String, String> parameters = new LinkedHashMap<>();
+    Optional<LocalRunState> state = realAws ? Optional.empty() : LocalRunState.running(project);
+    if (realAws) {
+      System.err.println("local-invoke: --aws: real AWS with this shell's credentials and region");
+    } else if (state.isPresent()) {
+      processEnv.putAll(state.get().awsEnvironment());
+      vars.putAll(state.get().envVars());
+      parameters.putAll(state.get().parameters());
+      System.err.println("local-invoke: the local AWS and parameters of ./run-local (" + project.relativize(
+          LocalRunState.file(project)) + "): " + state.get().awsEndpoint());
+    } else if (System.getenv("AWS_ENDPOINT_URL") != null && !System.getenv("AWS_ENDPOINT_URL").isBlank()) {
+      vars.put("Parameters", Map.of("LOCAL_AWS_ENDPOINT_URL", System.getenv("AWS_ENDPOINT_URL")));
+      System.err.println("local-invoke: AWS_ENDPOINT_URL=" + System.getenv("AWS_ENDPOINT_URL"));
+    } else {
+      System.err.println("local-invoke: no local AWS is running: start ./run-local in another terminal first "
+          + "(or pass --aws to use real AWS with this shell's credentials)");
+      System.exit(2);
+    }
+    Optional<SampleEvents.Mapping> mapping = SampleEvents.load(project).of(event);
+    if (mapping.isPresent()) {
+      SampleEvents.Mapping m = mapping.get();
+      if (!m.function().equals(logicalId)) {
+        System.err.println("local-invoke: " + event + " is a " + m.function() + " event (" + m.source()
+            + "), not one for " + logicalId);
+        System.exit(2);
+      }
+      if (handlerOverride == null && m.handler().isPresent()) {
+        handlerOverride = m.handler().get();
+      }
+      parameters.putAll(m.parameterOverrides());
+      if (m.handler().isPresent() || !m.parameterOverrides().isEmpty()) {
+        System.err.println("local-invoke: " + event.getFileName() + " is read by " + handlerOverride
+            + (m.parameterOverrides().isEmpty() ? "" : " with " + m.parameterOverrides()) + " (" + m.source() + ")");
+      }
+    }
+    if (region != null) {
+      processEnv.put("AWS_REGION", region);
+    }
+    if (envVars != null) {
+      readEnvVars(envVars).forEach((scope, values) -> vars.merge(scope, values, (a, b) -> {
+        Map<String, String> merged = new LinkedHashMap<>(a);
+        merged.putAll(b);
+        return merged;
+      }));
+    }
+    parameters.putAll(parseParameterOverrides(overrides));
+    LocalInvoke invoker = new LocalInvoke(project, SamTemplate.load(tpl));
+    Result result = invoker.invoke(new Request(logicalId, event, vars, parameters, processEnv, handlerOverride),
+        snapStart);
     System.err.print(result.logs());
     System.out.println(result.response());
     System.exit(result.exitCode());
@@ -288,8 +327,13 @@ public final class LocalInvoke {
     System.err.println("""
         usage: local-invoke <FunctionLogicalId> -e <event.json> [-n <env-vars.json>]
                             [--parameter-overrides "Name=Value ..."] [-t template.yaml]
-                            [--handler Class::method]
-        Runs the function like `sam local invoke`, without Docker: response on stdout, logs on stderr.
-        Exit code 0 on a response, 1 when the function raised an error (its error JSON is printed).""");
+                            [--region R] [--handler Class::method] [--snap-start] [--aws]
+        Runs the function like `sam local invoke`, without Docker, through Lambda's own Java runtime
+        client: response on stdout, logs on stderr. Exit code 0 on a response, 1 when the function
+        raised (its error document is printed as Lambda returns it), 2 on a usage error.
+        The local AWS, resource names and parameters come from a running ./run-local
+        (local-run/state.json), else from AWS_ENDPOINT_URL; --aws uses real AWS instead.
+        events/events.json names the handler and parameters of each sample; flags win.
+        --snap-start runs the SnapStart hooks (org.crac beforeCheckpoint, afterRestore) after init.""");
   }
 }

@@ -3,6 +3,7 @@ package dev.edgeperimeter.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.edgeperimeter.local.runtime.JavaSandbox;
 import dev.edgeperimeter.shared.aws.AwsClients;
 import dev.edgeperimeter.testsupport.MotoExtension;
 import dev.edgeperimeter.testsupport.MotoServer;
@@ -25,8 +26,11 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 
 /**
  * Every file in {@code events/} runs through the local-invoke path ({@link LocalInvoke}: the built
- * artifact in a fresh JVM, the template's handler and environment, Lambda's serialization) against
- * moto, in the order an operator would use them.
+ * artifact, the template's handler and environment, Lambda's own Java runtime client behind the
+ * local Runtime API) against moto, in the order an operator would use them. The key-rotation
+ * sequence after the first invocation runs in one warm environment, as consecutive invokes of a
+ * warm Lambda do (a fresh JVM each would only repeat the cold start); every other sample gets a
+ * fresh one.
  */
 @ExtendWith(MotoExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -34,8 +38,6 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 class SampleEventsInvokeTest {
   private static final Path PROJECT = SamTemplate.locate().getParent();
   private static final Path EVENTS = PROJECT.resolve("events");
-  private static final String TOKEN_HANDLER = "dev.edgeperimeter.authorizer.RestTokenAuthorizerHandler::handleRequest";
-  private static final String HTTP_API_HANDLER = "dev.edgeperimeter.authorizer.HttpApiAuthorizerHandler::handleRequest";
 
   private final MotoServer moto;
   private final AwsClients clients;
@@ -67,6 +69,13 @@ class SampleEventsInvokeTest {
     return EVENTS.resolve(dir).resolve(name);
   }
 
+  /** One invocation in a warm environment: exit code as local-invoke gives it (1 when the function raised). */
+  private LocalInvoke.Result invoke(JavaSandbox environment, Path log, Path event) throws Exception {
+    var outcome = environment.invoke(java.nio.file.Files.readAllBytes(event), java.time.Duration.ofSeconds(30),
+        java.time.Duration.ofSeconds(60));
+    return new LocalInvoke.Result(outcome.failed() ? 1 : 0, outcome.text(), java.nio.file.Files.readString(log));
+  }
+
   @Test
   @Order(1)
   @DisplayName("key-rotation: bootstrap, status, scheduled and operator rotations, revoke, malformed")
@@ -74,22 +83,32 @@ class SampleEventsInvokeTest {
     LocalInvoke.Result status = invoke("KeyRotationFunction", event("key-rotation", "status.json"), Map.of());
     assertThat(status.exitCode()).as(status.logs()).isZero();
 
-    LocalInvoke.Result bootstrap = invoke("KeyRotationFunction", event("key-rotation", "bootstrap.json"), Map.of());
+    Path log = scratch.resolve("key-rotation.log");
+    LocalInvoke.Request request = new LocalInvoke.Request("KeyRotationFunction", null,
+        Map.of("KeyRotationFunction", Map.of("EDGE_PUBLISHER", "none")), Map.of(), processEnv);
+    try (JavaSandbox warm = JavaSandbox.start(invoker.sandboxOptions(request, log.toFile(), false),
+        LocalInvoke.functionArn("KeyRotationFunction"))) {
+      keyRotationSequence(warm, log);
+    }
+  }
+
+  private void keyRotationSequence(JavaSandbox warm, Path log) throws Exception {
+    LocalInvoke.Result bootstrap = invoke(warm, log, event("key-rotation", "bootstrap.json"));
     assertThat(bootstrap.exitCode()).as(bootstrap.logs()).isZero();
     assertThat(bootstrap.response()).contains("CURRENT");
 
     for (String name : List.of("status.json", "status-daily-check.json", "rotate.json", "rotate-schedule-input.json",
         "scheduled-monthly.json", "rotate-force.json")) {
-      LocalInvoke.Result r = invoke("KeyRotationFunction", event("key-rotation", name), Map.of());
+      LocalInvoke.Result r = invoke(warm, log, event("key-rotation", name));
       assertThat(r.exitCode()).as(name + ": " + r.response() + "\n" + r.logs()).isZero();
       assertThat(r.response()).as(name).doesNotContain("material");
     }
 
-    LocalInvoke.Result revokeUnknown = invoke("KeyRotationFunction", event("key-rotation", "revoke.json"), Map.of());
+    LocalInvoke.Result revokeUnknown = invoke(warm, log, event("key-rotation", "revoke.json"));
     assertThat(revokeUnknown.exitCode()).as("revoke of an unknown kid is refused").isEqualTo(1);
     assertThat(revokeUnknown.response()).contains("2026-11.k7QxZr0aB1cD");
 
-    LocalInvoke.Result malformed = invoke("KeyRotationFunction", event("key-rotation", "malformed-unknown-field.json"), Map.of());
+    LocalInvoke.Result malformed = invoke(warm, log, event("key-rotation", "malformed-unknown-field.json"));
     assertThat(malformed.exitCode()).isEqualTo(1);
     assertThat(malformed.response()).contains("froce");
   }
@@ -98,14 +117,19 @@ class SampleEventsInvokeTest {
   @Order(2)
   @DisplayName("authorizer: fresh REST REQUEST, TOKEN and HTTP API events are allowed; the committed (expired) ones are 401")
   void authorizerEvents() throws Exception {
-    Path fresh = scratch.resolve("fresh");
+    Path fresh = scratch.resolve("authorizer"); // the folder name events/events.json maps, as target/fresh-events/authorizer
     List<Path> written = new FreshEvents(clients, Clock.systemUTC())
         .write(EVENTS.resolve("authorizer"), FreshEvents.Options.defaults(SamTemplate.load(), fresh));
     assertThat(written).extracting(p -> p.getFileName().toString())
         .containsExactlyInAnyOrder("http-api-v2.json", "rest-request.json", "rest-token.json");
-    Map<String, String> edgeMode = Map.of("AuthMode", "edge");
+    SampleEvents samples = SampleEvents.load(PROJECT);
     for (Path event : written) {
-      String handler = handlerFor(event);
+      // the handler and parameters events/events.json names for the sample, as bin/local-invoke follows them
+      SampleEvents.Mapping mapping = samples.of(event).orElseThrow();
+      assertThat(mapping.function()).isEqualTo("AuthorizerFunction");
+      String handler = mapping.handler().orElse(null);
+      Map<String, String> edgeMode = new HashMap<>(Map.of("AuthMode", "edge"));
+      edgeMode.putAll(mapping.parameterOverrides());
       LocalInvoke.Result allowed = invoker.invoke(new LocalInvoke.Request("AuthorizerFunction", event,
           Map.of(), edgeMode, processEnv, handler));
       assertThat(allowed.exitCode()).as(event + ": " + allowed.response() + "\n" + allowed.logs()).isZero();
@@ -130,14 +154,6 @@ class SampleEventsInvokeTest {
     }
   }
 
-  private static String handlerFor(Path event) throws Exception {
-    JsonNode e = FreshEvents.MAPPER.readTree(event.toFile());
-    if ("TOKEN".equals(e.path("type").asText())) {
-      return TOKEN_HANDLER;
-    }
-    return "2.0".equals(e.path("version").asText()) ? HTTP_API_HANDLER : null;
-  }
-
   @Test
   @Order(3)
   @DisplayName("log-ingest: fresh EdgeWorker batch, DataStream 2 lines and gzip are stored (200) and land in CloudWatch Logs")
@@ -156,5 +172,50 @@ class SampleEventsInvokeTest {
         .httpClient(clients.httpClient()).build()) {
       assertThat(logs.filterLogEvents(r -> r.logGroupName(LocalNames.edgeLogGroup())).events()).isNotEmpty();
     }
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("events/events.json maps every sample to a function of the template and a handler class of its artifact")
+  void everySampleIsMapped() throws Exception {
+    SampleEvents samples = SampleEvents.load(PROJECT);
+    SamTemplate template = SamTemplate.load();
+    try (var files = java.nio.file.Files.walk(EVENTS)) {
+      for (Path event : files.filter(f -> f.toString().endsWith(".json") && !f.getFileName().toString()
+          .equals("events.json")).toList()) {
+        SampleEvents.Mapping m = samples.of(event).orElseThrow(() -> new AssertionError(event + " is not in events/events.json"));
+        assertThat(template.type(m.function())).as(event.toString()).isEqualTo("AWS::Serverless::Function");
+        String handler = m.handler().orElse(invoker.handler(m.function()));
+        Path layout = FunctionArtifact.layout(PROJECT, m.function());
+        String classFile = handler.substring(0, handler.indexOf("::")).replace('.', '/') + ".class";
+        assertThat(layout.resolve(classFile)).as(event + ": handler " + handler).isRegularFile();
+      }
+    }
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("errors come back as Lambda's Java runtime reports them: an init failure names the variable, a function error carries its stackTrace")
+  void errorsAsLambdaReportsThem() throws Exception {
+    LocalInvoke.Result init = invoker.invoke(new LocalInvoke.Request("KeyRotationFunction",
+        event("key-rotation", "status.json"), Map.of(), Map.of("KeyLifetimeDays", "1"), processEnv));
+    assertThat(init.exitCode()).isEqualTo(1);
+    JsonNode initError = FreshEvents.MAPPER.readTree(init.response());
+    assertThat(initError.path("errorType").asText()).isEqualTo("dev.edgeperimeter.shared.config.ConfigException");
+    assertThat(initError.path("errorMessage").asText()).startsWith("KEY_LIFETIME_DAYS ");
+
+    LocalInvoke.Result ingestInit = invoker.invoke(new LocalInvoke.Request("LogIngestFunction",
+        event("log-ingest", "edgeworker-batch.json"), Map.of("LogIngestFunction", Map.of("LOG_GROUP_NAME", "")),
+        Map.of(), processEnv));
+    assertThat(ingestInit.exitCode()).isEqualTo(1);
+    assertThat(FreshEvents.MAPPER.readTree(ingestInit.response()).path("errorMessage").asText())
+        .as(ingestInit.response()).contains("LOG_GROUP_NAME");
+
+    LocalInvoke.Result unauthorized = invoker.invoke(new LocalInvoke.Request("AuthorizerFunction",
+        EVENTS.resolve("authorizer/rest-request.json"), Map.of(), Map.of("AuthMode", "edge"), processEnv));
+    JsonNode error = FreshEvents.MAPPER.readTree(unauthorized.response());
+    assertThat(error.path("errorMessage").asText()).isEqualTo("Unauthorized");
+    assertThat(error.path("stackTrace").isArray()).as(unauthorized.response()).isTrue();
+    assertThat(error.path("stackTrace")).isNotEmpty();
   }
 }

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * A growable byte array that Jackson generators write into and callers read back by offset, with
  * no copy on read ({@link #array()}) and cheap rewind ({@link #truncate(int)}). Not thread-safe.
  */
-final class ByteSink extends OutputStream {
+public final class ByteSink extends OutputStream {
   /** ASCII chars a JSON string holds as they are: printable, not {@code "} or {@code \\}. */
   static final boolean[] PLAIN = new boolean[0x80];
 
@@ -20,7 +20,7 @@ final class ByteSink extends OutputStream {
   private byte[] bytes;
   private int size;
 
-  ByteSink(int initialCapacity) {
+  public ByteSink(int initialCapacity) {
     bytes = new byte[Math.max(64, initialCapacity)];
   }
 
@@ -37,7 +37,7 @@ final class ByteSink extends OutputStream {
     size += len;
   }
 
-  void writeAscii(String s) {
+  public void writeAscii(String s) {
     int len = s.length();
     ensure(len);
     for (int i = 0; i < len; i++) {
@@ -46,7 +46,7 @@ final class ByteSink extends OutputStream {
   }
 
   /** Writes chars known to be ASCII (digits, signs) as bytes. */
-  void writeAscii(char[] c, int off, int len) {
+  public void writeAscii(char[] c, int off, int len) {
     ensure(len);
     for (int i = off; i < off + len; i++) {
       bytes[size++] = (byte) c[i];
@@ -57,7 +57,7 @@ final class ByteSink extends OutputStream {
    * Writes {@code "text"} as a JSON string when every char is printable ASCII ({@code "} and
    * {@code \\} escaped, as Jackson's generator escapes them); otherwise writes nothing and returns false.
    */
-  boolean writeAsciiJsonString(char[] c, int off, int len) {
+  public boolean writeAsciiJsonString(char[] c, int off, int len) {
     int start = size;
     ensure(len + 2);
     bytes[size++] = '"';
@@ -71,7 +71,7 @@ final class ByteSink extends OutputStream {
   }
 
   /** {@link #writeAsciiJsonString} without the quotes. */
-  boolean writeAsciiJsonChars(char[] c, int off, int len) {
+  public boolean writeAsciiJsonChars(char[] c, int off, int len) {
     int start = size;
     ensure(len);
     byte[] b = bytes;
@@ -99,7 +99,7 @@ final class ByteSink extends OutputStream {
     return true;
   }
 
-  void writeLong(long value) {
+  public void writeLong(long value) {
     if (value < 0) {
       writeAscii(Long.toString(value));
       return;
@@ -121,7 +121,7 @@ final class ByteSink extends OutputStream {
    * Makes room for {@code extra} more bytes and returns the backing array, to be written directly
    * from {@link #size()} on and committed with {@link #truncate(int)}.
    */
-  byte[] reserve(int extra) {
+  public byte[] reserve(int extra) {
     ensure(extra);
     return bytes;
   }
@@ -136,19 +136,19 @@ final class ByteSink extends OutputStream {
     }
   }
 
-  byte[] array() {
+  public byte[] array() {
     return bytes;
   }
 
-  int size() {
+  public int size() {
     return size;
   }
 
-  void truncate(int newSize) {
+  public void truncate(int newSize) {
     size = newSize;
   }
 
-  void reset() {
+  public void reset() {
     size = 0;
   }
 }

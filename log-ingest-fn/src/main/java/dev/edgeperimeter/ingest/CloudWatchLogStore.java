@@ -1,6 +1,11 @@
 package dev.edgeperimeter.ingest;
 
+import dev.edgeperimeter.ingest.write.EventIds;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +17,8 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsResponse;
+import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
 import software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent;
 import software.amazon.awssdk.services.cloudwatchlogs.model.PutLogEventsResponse;
 import software.amazon.awssdk.services.cloudwatchlogs.model.RejectedLogEventsInfo;
@@ -26,6 +33,11 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundExce
  * is also cut off at the invocation's remaining time, and none is started with too little left
  * ({@link CallTimeout}), so a slow call ends in a 503 answer instead of a Lambda timeout.
  * {@code rejectedLogEventsInfo} of a successful call is mapped back to the events it refers to.
+ *
+ * <p>A PutLogEvents whose outcome is unknown (no answer: connection lost, read timeout, cut off at
+ * the deadline; or a 5xx) may have stored the events. Before sending again the store looks for the
+ * batch's event ids in the stream ({@link #alreadyStored}) and sends only the missing ones; a 4xx
+ * answer (throttling) means nothing was stored and the batch is simply sent again.
  */
 public final class CloudWatchLogStore implements LogStore {
   private static final Logger LOG = LoggerFactory.getLogger(CloudWatchLogStore.class);
@@ -44,25 +56,99 @@ public final class CloudWatchLogStore implements LogStore {
   public List<EventRejection> put(LogBatch batch, NormalizedEvents events, TimeBudget budget)
       throws StoreUnavailableException {
     ensureStream(batch.streamName(), budget);
-    int[] members = batch.events();
-    List<InputLogEvent> input = new ArrayList<>(members.length);
-    for (int e : members) {
-      input.add(InputLogEvent.builder().timestamp(events.timestamp(e)).message(events.message(e)).build());
+    int[] remaining = batch.events();
+    boolean recreated = false;
+    for (int attempt = 1; ; attempt++) {
+      AwsRequestOverrideConfiguration timeout = CallTimeout.forNextCall("PutLogEvents", budget);
+      int[] sending = remaining;
+      List<InputLogEvent> input = new ArrayList<>(sending.length);
+      for (int e : sending) {
+        input.add(InputLogEvent.builder().timestamp(events.timestamp(e)).message(events.message(e)).build());
+      }
+      try {
+        PutLogEventsResponse response = logs.putLogEvents(r -> r
+            .overrideConfiguration(timeout)
+            .logGroupName(logGroupName)
+            .logStreamName(batch.streamName())
+            .logEvents(input));
+        return rejections(response.rejectedLogEventsInfo(), sending);
+      } catch (ResourceNotFoundException e) {
+        if (recreated) {
+          throw new StoreUnavailableException("PutLogEvents failed: log stream or group does not exist", e);
+        }
+        recreated = true;
+        knownStreams.remove(batch.streamName());
+        ensureStream(batch.streamName(), budget);
+      } catch (SdkException e) {
+        if (!retryable(e)) {
+          throw new StoreUnavailableException("PutLogEvents failed: " + describe(e), e);
+        }
+        LOG.warn("PutLogEvents attempt {} failed ({}), retrying if time allows", attempt, describe(e));
+        if (!retry.awaitRetry(attempt, budget)) {
+          throw new StoreUnavailableException("PutLogEvents still failing after " + attempt + " attempts: " + describe(e), e);
+        }
+        if (!certainlyNotApplied(e)) {
+          // the events may be stored although we never heard so: send only those not in the stream
+          Set<Integer> found = alreadyStored(new LogBatch(batch.streamName(), sending, 0), events, budget);
+          if (!found.isEmpty()) {
+            LOG.info("PutLogEvents outcome was unknown: {} of {} events found stored in {}, sending the rest",
+                found.size(), sending.length, batch.streamName());
+            remaining = Arrays.stream(sending).filter(ev -> !found.contains(ev)).toArray();
+            if (remaining.length == 0) {
+              return List.of();
+            }
+          }
+        }
+      }
     }
-    Function<AwsRequestOverrideConfiguration, PutLogEventsResponse> put = timeout -> logs.putLogEvents(r -> r
-        .overrideConfiguration(timeout)
-        .logGroupName(logGroupName)
-        .logStreamName(batch.streamName())
-        .logEvents(input));
-    PutLogEventsResponse response;
+  }
+
+  /**
+   * Pages through the stream's events in the batch's time range that carry the body's batch key
+   * (a quoted-term filter pattern, a substring match) and keeps those whose id is one of the batch's.
+   */
+  @Override
+  public Set<Integer> alreadyStored(LogBatch batch, NormalizedEvents events, TimeBudget budget)
+      throws StoreUnavailableException {
+    if (batch.size() == 0 || events.batchKey() == null) {
+      return Set.of();
+    }
+    Map<String, Integer> byId = new HashMap<>();
+    for (int e : batch.events()) {
+      byId.put(events.eventId(e), e);
+    }
+    long from = batch.firstTimestamp(events);
+    long to = batch.lastTimestamp(events);
+    String pattern = "\"" + events.batchKey() + "\"";
+    Set<Integer> found = new HashSet<>();
     try {
-      response = withRetry("PutLogEvents", budget, put);
-    } catch (StreamMissing missing) {
-      knownStreams.remove(batch.streamName());
-      ensureStream(batch.streamName(), budget);
-      response = withRetryOrFail("PutLogEvents", budget, put);
+      withRetry("FilterLogEvents", budget, timeout -> {
+        found.clear();
+        String token = null;
+        do {
+          String page = token;
+          FilterLogEventsResponse response = logs.filterLogEvents(r -> r.overrideConfiguration(timeout)
+              .logGroupName(logGroupName).logStreamNames(batch.streamName())
+              .startTime(from).endTime(to + 1).filterPattern(pattern).nextToken(page));
+          for (FilteredLogEvent stored : response.events()) {
+            Integer e = byId.get(EventIds.idOf(stored.message()));
+            if (e != null) {
+              found.add(e);
+            }
+          }
+          token = response.nextToken();
+        } while (token != null);
+        return null;
+      });
+    } catch (StreamMissing noStream) {
+      return Set.of();
     }
-    return rejections(response.rejectedLogEventsInfo(), members);
+    return found;
+  }
+
+  /** True when a failed call certainly stored nothing: the service answered and refused it (4xx, e.g. throttling). */
+  static boolean certainlyNotApplied(SdkException e) {
+    return e instanceof AwsServiceException service && service.statusCode() >= 400 && service.statusCode() < 500;
   }
 
   /** Maps PutLogEvents' index ranges (into the batch) to event indexes with a reason. */

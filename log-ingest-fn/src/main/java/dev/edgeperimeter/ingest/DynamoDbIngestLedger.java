@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 /**
  * {@link IngestLedger} in the {@code IngestLedgerTable} (partition key {@code pk} S, TTL attribute
  * {@code expiresAt}). Item: {@code pk} = body identity, {@code chunks} NS of stored chunk indexes,
+ * {@code pendingChunks} NS of chunks sent (or about to be) whose outcome is not recorded yet,
  * {@code chunkCount} N, {@code complete} BOOL, {@code accepted}/{@code rejected} N (informational),
  * {@code firstSeenAt}/{@code updatedAt} N epoch seconds, {@code expiresAt} N epoch seconds
  * ({@code LEDGER_TTL_HOURS} after the last update), {@code leaseOwner} S / {@code leaseUntil} N (epoch
@@ -62,7 +63,15 @@ public final class DynamoDbIngestLedger implements IngestLedger {
         chunks.add(Integer.parseInt(n));
       }
     }
-    return new Entry(complete, chunks);
+    Set<Integer> pending = new HashSet<>();
+    AttributeValue ps = item.get("pendingChunks");
+    if (ps != null && ps.hasNs()) {
+      for (String n : ps.ns()) {
+        pending.add(Integer.parseInt(n));
+      }
+    }
+    pending.removeAll(chunks);
+    return new Entry(complete, chunks, pending);
   }
 
   @Override
@@ -108,10 +117,22 @@ public final class DynamoDbIngestLedger implements IngestLedger {
   }
 
   @Override
+  public void chunkPending(String identity, int chunk, int chunkCount, TimeBudget budget)
+      throws StoreUnavailableException {
+    long now = clock.instant().getEpochSecond();
+    update(identity, budget, "ADD pendingChunks :c SET chunkCount = :n, firstSeenAt = if_not_exists(firstSeenAt, :now), "
+        + "updatedAt = :now, expiresAt = :exp", Map.of(
+            ":c", AttributeValue.fromNs(java.util.List.of(Integer.toString(chunk))),
+            ":n", AttributeValue.fromN(Integer.toString(chunkCount)),
+            ":now", AttributeValue.fromN(Long.toString(now)),
+            ":exp", AttributeValue.fromN(Long.toString(now + ttl.toSeconds()))));
+  }
+
+  @Override
   public void chunkStored(String identity, int chunk, int chunkCount, TimeBudget budget)
       throws StoreUnavailableException {
     long now = clock.instant().getEpochSecond();
-    update(identity, budget, "ADD chunks :c SET chunkCount = :n, firstSeenAt = if_not_exists(firstSeenAt, :now), "
+    update(identity, budget, "ADD chunks :c DELETE pendingChunks :c SET chunkCount = :n, firstSeenAt = if_not_exists(firstSeenAt, :now), "
         + "updatedAt = :now, expiresAt = :exp", Map.of(
             ":c", AttributeValue.fromNs(java.util.List.of(Integer.toString(chunk))),
             ":n", AttributeValue.fromN(Integer.toString(chunkCount)),

@@ -16,7 +16,9 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  * computes percentiles over every record). Separate documents: {@code RecordsRejected} by
  * {@code Format, Reason}; {@code EdgeWorkerErrors} by {@code EdgeWorkerId, Handler};
  * {@code EdgeLogRecords} by {@code Severity}; {@code IngestStorageFailed} by {@code service} (a body
- * answered 503 because storage failed after retries). All dimension values come from small fixed sets
+ * answered 503 because storage failed after retries). One dimension set per metric, except
+ * {@code RecordsRejected}: by {@code Format} (alarms, dashboard) and by {@code Format, Reason} (the
+ * reason codes). All dimension values come from small fixed sets
  * (see {@link BatchStats}); request ids and IPs never become dimensions.
  */
 public final class EmfIngestMetrics implements IngestMetrics {
@@ -42,7 +44,9 @@ public final class EmfIngestMetrics implements IngestMetrics {
     int rejected = s.rejectedByReason().values().stream().mapToInt(Integer::intValue).sum();
     metrics.flushMetrics(m -> {
       m.setNamespace(namespace);
-      m.addDimension("Format", f);
+      // the document's only dimension set: added to the defaults, Powertools would publish every
+      // metric a second time under Service=<POWERTOOLS_SERVICE_NAME>, which no alarm or dashboard reads
+      m.setDefaultDimensions(DimensionSet.of("Format", f));
       m.addMetric("RecordsRead", s.recordsRead(), MetricUnit.COUNT);
       m.addMetric("RecordsAccepted", s.accepted(), MetricUnit.COUNT);
       m.addMetric("RecordsRejected", rejected, MetricUnit.COUNT);

@@ -20,11 +20,6 @@ public final class IngestException extends Exception {
     return new IngestException(413, message);
   }
 
-  /** This exception wrapped as an IOException, to leave Jackson-driven reading code. */
-  IngestPipeline.WrappedIngestException asIo() {
-    return new IngestPipeline.WrappedIngestException(this);
-  }
-
   public int status() {
     return status;
   }

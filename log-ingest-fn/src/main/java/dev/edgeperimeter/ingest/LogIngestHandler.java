@@ -4,21 +4,22 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.edgeperimeter.ingest.body.RawBody;
 import dev.edgeperimeter.shared.aws.AwsClients;
 import dev.edgeperimeter.shared.aws.AwsSettings;
 import dev.edgeperimeter.shared.config.Env;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.crac.Core;
 import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
 
 /**
@@ -34,17 +35,17 @@ import software.amazon.lambda.powertools.metrics.MetricsFactory;
  */
 public final class LogIngestHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
   private static final Logger LOG = LoggerFactory.getLogger(LogIngestHandler.class);
+  /** The MDC key Powertools' JSON layout prints as {@code correlation_id}. */
+  static final String CORRELATION_ID = "correlation_id";
   /** Time kept back from the Lambda deadline for answering. */
   private static final long RESPONSE_RESERVE_MILLIS = 500;
-  /** Slack on the raw body before decoding (gzip header, base64 padding). */
-  private static final int RAW_SLACK_BYTES = 64 * 1024;
 
   private final LogIngestService service;
   private final int maxBodyBytes;
 
   /** Lambda entry: configuration from the environment, validated now (fails the cold start). */
   public LogIngestHandler() {
-    this(Production.SERVICE, Production.CONFIG.maxBodyBytes());
+    this(productionService(), Production.CONFIG.maxBodyBytes());
   }
 
   LogIngestHandler(LogIngestService service, int maxBodyBytes) {
@@ -54,6 +55,35 @@ public final class LogIngestHandler implements RequestHandler<APIGatewayProxyReq
 
   @Override
   public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+    if (context != null) {
+      // every log line of this invocation carries function name, request id, cold start, correlation id
+      PowertoolsLogging.initializeLogging(context);
+      MDC.put(CORRELATION_ID, correlationId(event, context));
+    }
+    try {
+      return respond(event, context);
+    } finally {
+      if (context != null) {
+        MDC.remove(CORRELATION_ID);
+        PowertoolsLogging.clearState(true);
+      }
+    }
+  }
+
+  /**
+   * The id that joins this invocation's lines to API Gateway's access log: the API Gateway request
+   * id ({@code requestContext.requestId}, what Powertools' {@code API_GATEWAY_REST} path selects),
+   * else the Lambda request id. Read directly: the event is not converted to JSON for it (the
+   * body can be several MiB).
+   */
+  static String correlationId(APIGatewayProxyRequestEvent event, Context context) {
+    if (event != null && event.getRequestContext() != null && event.getRequestContext().getRequestId() != null) {
+      return event.getRequestContext().getRequestId();
+    }
+    return context.getAwsRequestId();
+  }
+
+  private APIGatewayProxyResponseEvent respond(APIGatewayProxyRequestEvent event, Context context) {
     try {
       IngestResponse response = handle(event, budget(context));
       return new APIGatewayProxyResponseEvent()
@@ -73,22 +103,11 @@ public final class LogIngestHandler implements RequestHandler<APIGatewayProxyReq
     if (body == null || body.isEmpty()) {
       return LogIngestService.error(400, "body is empty");
     }
-    long rawLimit = (long) maxBodyBytes + RAW_SLACK_BYTES;
     byte[] raw;
-    if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
-      if (body.length() > (rawLimit * 4) / 3 + 4) {
-        return LogIngestService.error(413, "body exceeds " + maxBodyBytes + " bytes");
-      }
-      try {
-        raw = Base64.getMimeDecoder().decode(body);
-      } catch (IllegalArgumentException e) {
-        return LogIngestService.error(400, "body is flagged base64 but is not valid base64");
-      }
-    } else {
-      if (body.length() > rawLimit) {
-        return LogIngestService.error(413, "body exceeds " + maxBodyBytes + " bytes");
-      }
-      raw = body.getBytes(StandardCharsets.UTF_8);
+    try {
+      raw = RawBody.bytes(body, Boolean.TRUE.equals(event.getIsBase64Encoded()), maxBodyBytes);
+    } catch (IngestException e) {
+      return LogIngestService.error(e.status(), e.getMessage());
     }
     return service.ingest(new IngestRequest(raw, header(event, "Content-Type"), header(event, "Content-Encoding")), budget);
   }
@@ -119,6 +138,21 @@ public final class LogIngestHandler implements RequestHandler<APIGatewayProxyReq
       return TimeBudget.unlimited();
     }
     return () -> context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MILLIS;
+  }
+
+  /**
+   * The production service; a failed start surfaces as its cause (a ConfigException naming the
+   * variable), which the Lambda runtime reports as the init error, not as ExceptionInInitializerError.
+   */
+  private static LogIngestService productionService() {
+    try {
+      return Production.SERVICE;
+    } catch (ExceptionInInitializerError e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   /** Built on first use of the no-argument constructor (the Lambda runtime's path), once per container. */

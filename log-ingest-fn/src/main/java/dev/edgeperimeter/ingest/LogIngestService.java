@@ -1,6 +1,7 @@
 package dev.edgeperimeter.ingest;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.edgeperimeter.ingest.body.BodyDecoder;
 import dev.edgeperimeter.shared.json.JsonLimits;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -8,6 +9,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,11 @@ import org.slf4j.LoggerFactory;
  *       stored are in the ledger, so the sender's retry stores only the rest), or the same body is
  *       being stored right now by a concurrent delivery (a lease in the ledger).
  * </ul>
+ *
+ * <p>Exactly-once across ambiguous failures: each chunk is recorded as pending in the ledger before
+ * it is first sent. A chunk found pending by a later delivery (the response was lost, the call was
+ * cut off, the function died before recording the outcome) is looked for in its log stream by its
+ * events' ids, and only the events not found are sent.
  */
 public final class LogIngestService {
   private static final Logger LOG = LoggerFactory.getLogger(LogIngestService.class);
@@ -112,12 +119,22 @@ public final class LogIngestService {
     List<LogBatch> batches = prepared.batches();
     int cloudWatchRejected = 0;
     int skipped = 0;
+    int found = 0;
     for (int chunk = 0; chunk < batches.size(); chunk++) {
       if (entry.storedChunks().contains(chunk)) {
         skipped++;
         continue;
       }
-      List<LogStore.EventRejection> refused = store.put(batches.get(chunk), events, budget);
+      LogBatch batch = batches.get(chunk);
+      if (entry.pendingChunks().contains(chunk)) {
+        // an earlier delivery sent this chunk without learning the outcome: send only what is not stored
+        Set<Integer> stored = store.alreadyStored(batch, events, budget);
+        found += stored.size();
+        batch = batch.without(stored, events);
+      } else {
+        ledger.chunkPending(identity, chunk, batches.size(), budget);
+      }
+      List<LogStore.EventRejection> refused = batch.size() == 0 ? List.of() : store.put(batch, events, budget);
       ledger.chunkStored(identity, chunk, batches.size(), budget);
       for (LogStore.EventRejection r : refused) {
         rejected.add(new Rejection(events.recordIndex(r.event()), r.reason().message()));
@@ -134,8 +151,9 @@ public final class LogIngestService {
       // the body is stored; losing one body's metrics must not turn that into an error
       LOG.warn("metrics for {} not published: {}", identity, e.toString());
     }
-    LOG.info("stored {}: format={} records={} accepted={} rejected={} batches={} resumedAfter={}", identity,
-        prepared.format(), prepared.stats().recordsRead(), accepted, rejected.size(), batches.size(), skipped);
+    LOG.info("stored {}: format={} records={} accepted={} rejected={} batches={} resumedAfter={} foundStored={}",
+        identity, prepared.format(), prepared.stats().recordsRead(), accepted, rejected.size(), batches.size(), skipped,
+        found);
     return accepted(accepted, rejected);
   }
 

@@ -1,5 +1,6 @@
 package dev.edgeperimeter.ingest;
 
+import dev.edgeperimeter.ingest.write.EventIds;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,22 +21,23 @@ public final class NormalizedEvents {
   private int[] recordIndexes = new int[256];
   private int[] streams = new int[256];
   private int count;
+  private String batchKey;
   private final List<String> streamNames = new ArrayList<>();
   private final Map<String, Integer> streamIds = new HashMap<>();
   // the stream of the previous event (usually the same String instance again)
   private String lastStreamName;
   private int lastStreamId;
 
-  NormalizedEvents(int expectedBytes) {
+  public NormalizedEvents(int expectedBytes) {
     this.data = new ByteSink(expectedBytes);
   }
 
-  ByteSink sink() {
+  public ByteSink sink() {
     return data;
   }
 
   /** Registers the event whose bytes were just appended at {@code offset}. */
-  void add(long timestampMillis, int offset, int length, int recordIndex, String streamName) {
+  public void add(long timestampMillis, int offset, int length, int recordIndex, String streamName) {
     if (count == timestamps.length) {
       int n = count * 2;
       timestamps = Arrays.copyOf(timestamps, n);
@@ -64,6 +66,35 @@ public final class NormalizedEvents {
     recordIndexes[count] = recordIndex;
     streams[count] = id;
     count++;
+  }
+
+  /**
+   * Writes the body's batch key into every event's id (see {@link EventIds}); until then the
+   * ids hold a placeholder. Called once the body's identity is known.
+   */
+  public void stampBatchKey(String key) {
+    byte[] k = key.getBytes(StandardCharsets.US_ASCII);
+    if (k.length != EventIds.KEY_LENGTH) {
+      throw new IllegalArgumentException("batch key must have " + EventIds.KEY_LENGTH + " characters");
+    }
+    byte[] bytes = data.array();
+    for (int e = 0; e < count; e++) {
+      System.arraycopy(k, 0, bytes, offsets[e] + EventIds.keyOffset(timestamps[e]), k.length);
+    }
+    batchKey = key;
+  }
+
+  /** The event's id as stored ({@code <batch key>-<record index>}), once the key is stamped. */
+  public String eventId(int event) {
+    if (batchKey == null) {
+      throw new IllegalStateException("batch key not stamped yet");
+    }
+    return EventIds.id(batchKey, recordIndexes[event]);
+  }
+
+  /** The batch key stamped into the ids, or null. */
+  public String batchKey() {
+    return batchKey;
   }
 
   public int count() {

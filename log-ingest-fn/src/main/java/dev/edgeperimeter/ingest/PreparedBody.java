@@ -1,5 +1,6 @@
 package dev.edgeperimeter.ingest;
 
+import dev.edgeperimeter.ingest.write.EventIds;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -32,10 +33,14 @@ public final class PreparedBody {
     return format;
   }
 
-  /** The ledger key: {@code ew#<batchId>} or {@code ds2#<hex SHA-256 of the decompressed body>}. */
+  /**
+   * The ledger key: {@code ew#<batchId>} or {@code ds2#<hex SHA-256 of the decompressed body>}.
+   * Computing it stamps the events' ids with the body's batch key ({@link EventIds}).
+   */
   public String identity() {
     if (identity == null) {
       identity = identitySource.get();
+      events.stampBatchKey(EventIds.key(identity));
     }
     return identity;
   }

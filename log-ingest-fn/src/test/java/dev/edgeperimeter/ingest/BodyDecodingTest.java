@@ -1,5 +1,6 @@
 package dev.edgeperimeter.ingest;
 
+import dev.edgeperimeter.ingest.body.BodyDecoder;
 import static dev.edgeperimeter.ingest.Samples.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 

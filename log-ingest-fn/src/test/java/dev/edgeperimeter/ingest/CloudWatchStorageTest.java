@@ -1,5 +1,7 @@
 package dev.edgeperimeter.ingest;
 
+import dev.edgeperimeter.ingest.normalize.UrlDecoding;
+import dev.edgeperimeter.ingest.normalize.Ds2Fields;
 import static dev.edgeperimeter.ingest.Samples.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +33,7 @@ class CloudWatchStorageTest {
   /**
    * Every input field is in the stored event: equal, or decoded (URL-encoded fields), or the same
    * digits as a JSON number (numeric strings); the only additions are the normalized head fields
-   * and the parsed {@code ewUsage}/{@code ewExecution}.
+   * (with the event id {@code eid}) and the parsed {@code ewUsage}/{@code ewExecution}.
    */
   static void assertSameFields(Map<String, Object> stored, Map<String, Object> input) {
     for (Map.Entry<String, Object> f : input.entrySet()) {
@@ -53,7 +55,7 @@ class CloudWatchStorageTest {
     }
     List<String> added = new ArrayList<>(stored.keySet());
     added.removeAll(input.keySet());
-    assertThat(added).isSubsetOf("ts", "reqId", "source", "kind", "ewUsage", "ewExecution");
+    assertThat(added).isSubsetOf("ts", "eid", "reqId", "source", "kind", "ewUsage", "ewExecution");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.edgeperimeter.ingest;
 
+import dev.edgeperimeter.ingest.normalize.Ds2Fields;
 import static dev.edgeperimeter.ingest.Samples.NOW;
 import static dev.edgeperimeter.ingest.Samples.NOW_SEC;
 import static dev.edgeperimeter.ingest.Samples.utf8;
@@ -144,7 +145,7 @@ class DataStream2NormalizationTest {
   void sparseRecords() throws Exception {
     PreparedBody body = prepare("{\"reqTimeSec\":\"" + NOW_SEC + "\"}\n{\"reqTimeSec\":\"" + NOW_SEC + "\",\"statusCode\":\"\"}", null);
     assertThat(body.rejections()).isEmpty();
-    assertThat(Json.events(body).get(0)).containsOnlyKeys("ts", "source", "kind", "reqTimeSec");
+    assertThat(Json.events(body).get(0)).containsOnlyKeys("ts", "eid", "source", "kind", "reqTimeSec");
     assertThat(Json.events(body).get(1)).containsEntry("statusCode", "");
     assertThat(body.events().streamName(0)).isEqualTo("ds2/unknown/2026-11-25");
   }

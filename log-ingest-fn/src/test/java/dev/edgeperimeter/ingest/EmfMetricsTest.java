@@ -143,8 +143,8 @@ class EmfMetricsTest {
 
   /**
    * Guards the template against alarms on metrics nobody emits: every {@code AWS::CloudWatch::Alarm}
-   * on a metric of the functions' namespace that is not another function's ({@code service}
-   * dimension) must watch a metric name with exactly the dimension set and values this function
+   * and {@code AWS::CloudWatch::AnomalyDetector} on a metric of the functions' namespace that is not
+   * another function's ({@code service} dimension) must watch a metric name with exactly the dimension set and values this function
    * emits, in the namespace the template configures.
    */
   @Test
@@ -182,7 +182,9 @@ class EmfMetricsTest {
       }
     }
     List<String> watched = new ArrayList<>();
-    for (String alarm : template.resourcesOfType("AWS::CloudWatch::Alarm")) {
+    List<String> watchers = new ArrayList<>(template.resourcesOfType("AWS::CloudWatch::Alarm"));
+    watchers.addAll(template.resourcesOfType("AWS::CloudWatch::AnomalyDetector"));
+    for (String alarm : watchers) {
       for (Map<String, Object> metric : alarmMetrics(template.properties(alarm))) {
         Map<String, String> dims = new TreeMap<>();
         for (Object d : SamTemplate.list(metric.get("Dimensions"))) {
@@ -197,16 +199,27 @@ class EmfMetricsTest {
             .contains(ns + " " + metric.get("MetricName") + " " + dims);
       }
     }
-    assertThat(watched).as("the ingest's alarms").contains("EdgeServerErrorRateAlarm", "IngestFailuresAlarm");
+    assertThat(watched).as("the ingest's alarms and anomaly detectors").contains("EdgeServerErrorRateAlarm",
+        "EdgeServerErrorRateDetector", "EdgeTurnaroundP99Alarm", "EdgeTurnaroundP99Detector", "IngestRejectedRecordsAlarm",
+        "IngestRejectedRecordsDetector", "IngestFailuresAlarm");
   }
 
-  /** The metrics an alarm watches: its own, or each MetricStat of a metric-math alarm. */
+  /**
+   * The metrics an alarm or anomaly detector watches: its own, each MetricStat of a metric-math
+   * alarm, a single-metric detector's, or each MetricStat of a metric-math detector.
+   */
   private static List<Map<String, Object>> alarmMetrics(Map<String, Object> props) {
     List<Map<String, Object>> out = new ArrayList<>();
     if (props.containsKey("MetricName")) {
       out.add(props);
     }
-    for (Object q : SamTemplate.list(props.get("Metrics"))) {
+    Map<String, Object> single = SamTemplate.map(props.get("SingleMetricAnomalyDetector"));
+    if (!single.isEmpty()) {
+      out.add(single);
+    }
+    List<Object> queries = new ArrayList<>(SamTemplate.list(props.get("Metrics")));
+    queries.addAll(SamTemplate.list(SamTemplate.map(props.get("MetricMathAnomalyDetector")).get("MetricDataQueries")));
+    for (Object q : queries) {
       Map<String, Object> metric = SamTemplate.map(SamTemplate.map(SamTemplate.map(q).get("MetricStat")).get("Metric"));
       if (!metric.isEmpty()) {
         out.add(metric);

@@ -9,10 +9,14 @@ import java.util.Set;
 final class InMemoryLedger implements IngestLedger {
   final Map<String, Set<Integer>> chunks = new HashMap<>();
   final Set<String> complete = new HashSet<>();
+  final Map<String, Set<Integer>> pending = new HashMap<>();
 
   @Override
   public Entry read(String identity, TimeBudget budget) {
-    return new Entry(complete.contains(identity), Set.copyOf(chunks.getOrDefault(identity, Set.of())));
+    Set<Integer> stored = Set.copyOf(chunks.getOrDefault(identity, Set.of()));
+    Set<Integer> open = new HashSet<>(pending.getOrDefault(identity, Set.of()));
+    open.removeAll(stored);
+    return new Entry(complete.contains(identity), stored, Set.copyOf(open));
   }
 
   final Map<String, String> leases = new HashMap<>();
@@ -30,6 +34,11 @@ final class InMemoryLedger implements IngestLedger {
   @Override
   public void release(String identity, String owner, TimeBudget budget) {
     leases.remove(identity, owner);
+  }
+
+  @Override
+  public void chunkPending(String identity, int chunk, int chunkCount, TimeBudget budget) {
+    pending.computeIfAbsent(identity, k -> new HashSet<>()).add(chunk);
   }
 
   @Override

@@ -72,8 +72,9 @@ class LedgerCallTimeoutTest {
     InMemoryLogStore store = new InMemoryLogStore();
     IngestResponse r = service(store, recordingLedger(fx, calls)).ingest(body(), () -> 4_321);
     assertThat(r.status()).isEqualTo(200);
-    // read, lease, one chunk, complete
-    assertThat(calls).extracting(Call::operation).containsExactly("GetItem", "UpdateItem", "UpdateItem", "UpdateItem");
+    // read, lease, one chunk pending, the chunk stored, complete
+    assertThat(calls).extracting(Call::operation)
+        .containsExactly("GetItem", "UpdateItem", "UpdateItem", "UpdateItem", "UpdateItem");
     assertThat(calls).allSatisfy(c -> assertThat(c.timeout()).hasValueSatisfying(
         d -> assertThat(d).isPositive().isLessThanOrEqualTo(Duration.ofMillis(4_321))));
   }
@@ -113,7 +114,8 @@ class LedgerCallTimeoutTest {
     };
     IngestResponse r = service(store, recordingLedger(fx, calls)).ingest(body(), remaining::get);
     assertThat(r.status()).isEqualTo(503);
-    // read and lease only: neither the chunk record nor the lease release is started
-    assertThat(calls).extracting(Call::operation).containsExactly("GetItem", "UpdateItem");
+    // read, lease and the chunk marked pending only: neither the chunk record nor the lease release is started
+    // (the chunk stays pending: the retry looks for its events before sending them again)
+    assertThat(calls).extracting(Call::operation).containsExactly("GetItem", "UpdateItem", "UpdateItem");
   }
 }

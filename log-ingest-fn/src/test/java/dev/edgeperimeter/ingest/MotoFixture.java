@@ -5,6 +5,7 @@ import dev.edgeperimeter.shared.aws.AwsSettings;
 import dev.edgeperimeter.testsupport.MotoServer;
 import dev.edgeperimeter.testsupport.SamTemplate;
 import dev.edgeperimeter.testsupport.TemplateResources;
+import dev.edgeperimeter.testsupport.proxy.SerializingProxy;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,6 +65,18 @@ final class MotoFixture {
 
   LogIngestService service(LogStore store, IngestMetrics metrics) {
     return new LogIngestService(IngestLimits.DEFAULT_MAX_BODY_BYTES, Clock.systemUTC(), store, ledger(), metrics);
+  }
+
+  /**
+   * The service as a fresh container builds it, with every AWS call (CloudWatch Logs and the
+   * DynamoDB ledger) going through {@code proxy}; the store's retries do not sleep.
+   */
+  LogIngestService serviceVia(SerializingProxy proxy) {
+    RetryPolicy noWait = new RetryPolicy(100, 2_000, 8, 1_000, () -> 0.5, millis -> { });
+    LogStore store = new CloudWatchLogStore(logsClient(proxy.endpoint()), logGroup, noWait);
+    IngestLedger ledger = new DynamoDbIngestLedger(proxy.clients().dynamoDb(), ledgerTable, Duration.ofHours(72),
+        Clock.systemUTC());
+    return new LogIngestService(IngestLimits.DEFAULT_MAX_BODY_BYTES, Clock.systemUTC(), store, ledger, IngestMetrics.NONE);
   }
 
   LogIngestService service() {

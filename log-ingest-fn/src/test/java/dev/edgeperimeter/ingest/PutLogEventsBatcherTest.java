@@ -49,16 +49,23 @@ class PutLogEventsBatcherTest {
   @Test
   @DisplayName("10,000 events fit one batch; 10,001 make two")
   void eventCountEdge() throws Exception {
-    // minimal records (~75 bytes + 26 each) so that the count, not the byte limit, is what binds
-    String minimal = "{\"reqTimeSec\":\"" + (now / 1000 - 1) + "\"}\n";
-    StringBuilder sb = new StringBuilder(minimal.repeat(10_000));
-    PreparedBody tenThousand = ds2(sb);
-    assertThat(tenThousand.batches()).hasSize(1);
-    assertThat(tenThousand.batches().get(0).bytes()).isLessThan(IngestLimits.MAX_BATCH_BYTES);
-    sb.append(minimal);
-    PreparedBody body = ds2(sb);
-    assertThat(body.batches()).extracting(LogBatch::size).containsExactly(10_000, 1);
-    assertWithinRules(body);
+    // tiny synthetic events (every stored event carries its id, so even minimal records would hit
+    // the byte limit before 10,000): the count, not the byte limit, is what binds
+    NormalizedEvents tenThousand = tinyEvents(10_000);
+    assertThat(PutLogEventsBatcher.batch(tenThousand)).hasSize(1);
+    assertThat(PutLogEventsBatcher.batch(tenThousand).get(0).bytes()).isLessThan(IngestLimits.MAX_BATCH_BYTES);
+    NormalizedEvents events = tinyEvents(10_001);
+    assertThat(PutLogEventsBatcher.batch(events)).extracting(LogBatch::size).containsExactly(10_000, 1);
+  }
+
+  private NormalizedEvents tinyEvents(int count) {
+    NormalizedEvents events = new NormalizedEvents(1024);
+    for (int i = 0; i < count; i++) {
+      int off = events.sink().size();
+      events.sink().writeAscii("{}");
+      events.add(now - 1000, off, 2, i, "s");
+    }
+    return events;
   }
 
   @Test

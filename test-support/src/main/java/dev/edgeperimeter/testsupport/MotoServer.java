@@ -37,13 +37,21 @@ public final class MotoServer implements AutoCloseable {
 
   /** Starts moto_server and waits until it answers; fails with install instructions when missing. */
   public static MotoServer start() {
+    return start("127.0.0.1", 0);
+  }
+
+  /**
+   * Starts moto_server bound to {@code host} (e.g. {@code 0.0.0.0}, for containers) on {@code port}
+   * (0: a free one); it is still reached through loopback ({@link #endpoint()}).
+   */
+  public static MotoServer start(String host, int requestedPort) {
     String executable = findExecutable().orElseThrow(() -> new IllegalStateException(
         "moto_server was not found on PATH (or MOTO_SERVER). Install it with: "
-            + "pip install \"moto[server]\"  (then re-run the tests)"));
-    int port = LocalProcesses.freeLoopbackPort();
+            + "python3 -m venv .venv && .venv/bin/pip install -r requirements-dev.txt  (then re-run)"));
+    int port = requestedPort > 0 ? requestedPort : LocalProcesses.freeLoopbackPort();
     try {
       Path log = Files.createTempFile("moto-server-", ".log");
-      ProcessBuilder builder = new ProcessBuilder(executable, "-H", "127.0.0.1", "-p", Integer.toString(port))
+      ProcessBuilder builder = new ProcessBuilder(executable, "-H", host, "-p", Integer.toString(port))
           .redirectErrorStream(true)
           .redirectOutput(log.toFile());
       builder.environment().put("MOTO_ALLOW_NONEXISTENT_REGION", "true");

@@ -41,7 +41,7 @@ import java.util.Set;
  * @param requiredClaims     {@code OIDC_REQUIRED_CLAIMS}
  * @param tokenCacheTtl      {@code TOKEN_CACHE_SECONDS}
  * @param signatureProvider  {@code SIGNATURE_PROVIDER}: who verifies user-token signatures once warm
- * @param routeScopes        {@code ROUTE_SCOPES}
+ * @param routeScopes        the route policy: the compiled {@code policy/routes.yaml} packed into the zip
  * @param httpApiResponse    {@code HTTP_API_RESPONSE}
  * @param serviceName        {@code POWERTOOLS_SERVICE_NAME}
  * @param metricsNamespace   {@code POWERTOOLS_METRICS_NAMESPACE}
@@ -121,6 +121,14 @@ public record AuthorizerConfig(
     }
   }
 
+  /** This configuration with another route policy (tests and tools; the function uses the shipped one). */
+  public AuthorizerConfig withRouteScopes(RouteScopes routes) {
+    return new AuthorizerConfig(mode, keyTableName, keySet, kmsKeyId, edgeIssuers, edgeAudience, clockSkew,
+        maxAssertionLifetime, keyCacheTtl, keyStaleServing, maxStaleness, oidcIssuer, oidcAudiences, oidcJwksUrl, tokenUse,
+        requiredClaims, tokenCacheTtl, signatureProvider, routes, httpApiResponse, serviceName, metricsNamespace,
+        logLevel);
+  }
+
   /** Reads and validates the configuration. */
   public static AuthorizerConfig fromEnv(Env env) {
     AuthMode mode = env.oneOf("AUTH_MODE", "edge+jwt", Set.of("edge", "edge+jwt")).equals("edge")
@@ -160,12 +168,7 @@ public record AuthorizerConfig(
         throw env.invalid("OIDC_AUDIENCE", "is required when AUTH_MODE is edge+jwt (accepted aud / Cognito client_id values)");
       }
     }
-    RouteScopes routes;
-    try {
-      routes = RouteScopes.parse(env.string("ROUTE_SCOPES", ""));
-    } catch (IllegalArgumentException e) {
-      throw env.invalid("ROUTE_SCOPES", e.getMessage());
-    }
+    RouteScopes routes = RouteScopes.shipped(); // the compiled policy/routes.yaml (classpath resource)
     HttpApiResponse httpApi = env.oneOf("HTTP_API_RESPONSE", "simple", Set.of("simple", "iam")).equals("iam")
         ? HttpApiResponse.IAM : HttpApiResponse.SIMPLE;
     String logLevel = env.oneOf("POWERTOOLS_LOG_LEVEL", "INFO",

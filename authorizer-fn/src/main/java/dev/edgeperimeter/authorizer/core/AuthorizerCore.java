@@ -72,6 +72,9 @@ public final class AuthorizerCore {
     if (request.ambiguous()) {
       throw new Rejection(Reason.MALFORMED);
     }
+    if (!policy.pathAllowed(request.path())) {
+      throw new Rejection(Reason.PATH_NOT_NORMAL); // the path rule, before any route rule is matched
+    }
     String bearer = request.bearerToken();
     String bearerHash = bearer == null ? null : sha256Base64Url(bearer);
     VerifiedAssertion assertion = assertions.verify(request.assertion(), request.method(), request.path(), bearerHash);
@@ -81,7 +84,7 @@ public final class AuthorizerCore {
 
     String sub = assertion.sub();
     String scope = assertion.scope();
-    if (mode == AuthMode.EDGE_JWT) {
+    if (mode == AuthMode.EDGE_JWT && (bearer != null || !policy.publicRoute(request.method(), request.path()))) {
       UserToken token;
       try {
         UserTokenVerifier.Result result = userTokens.verify(bearer, bearerHash);
@@ -115,7 +118,7 @@ public final class AuthorizerCore {
       return new Decision(Decision.Outcome.DENY, Reason.SCOPE_DENIED, principal, context, List.of(), null, kid, jti,
           degraded);
     }
-    PolicyBuilder.Grant grant = policy.grant(arn, scopes);
+    PolicyBuilder.Grant grant = policy.grant(arn, request.method(), request.path(), scopes);
     if (grant.currentAllowed()) {
       return new Decision(Decision.Outcome.ALLOW, Reason.OK, principal, context, grant.allow(), null, kid, jti, degraded);
     }

@@ -29,6 +29,8 @@ public enum Reason {
   USER_TOKEN_INVALID("user_token_invalid"),
   SUBJECT_MISMATCH("subject_mismatch"),
   SCOPE_DENIED("scope_denied"),
+  /** The request path fails the route policy's path rule (docs/contract.md); decided before any rule. */
+  PATH_NOT_NORMAL("path_not_normal"),
   /** Allowed. */
   OK("ok"),
   /** The key set could not be loaded and the last good one is older than the staleness bound. */

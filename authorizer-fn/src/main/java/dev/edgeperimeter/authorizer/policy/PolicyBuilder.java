@@ -23,54 +23,56 @@ public final class PolicyBuilder {
   }
 
   /**
-   * The policy for an identity holding {@code scopes}, requesting {@code arn}.
+   * The policy for an identity holding {@code scopes}, requesting {@code method} {@code path} (the
+   * request line the assertion binds, which passed the path rule) at {@code arn}.
    *
    * @return the resources to allow and, when the current route is not granted, the one to deny
    */
-  public Grant grant(MethodArn arn, Set<String> scopes) {
+  public Grant grant(MethodArn arn, String method, String path, Set<String> scopes) {
     if (routes.isEmpty()) {
       return new Grant(List.of(arn.resource("*", "/*")), null);
     }
     List<String> allowed = new ArrayList<>(routes.rules().size());
-    boolean current = false;
     for (RouteScopes.Rule rule : routes.rules()) {
       if (!rule.grantedBy(scopes)) {
         continue;
       }
-      for (String method : resourceMethods(rule.method())) {
-        String resource = arn.resource(method, rule.path());
+      for (String resourceMethod : resourceMethods(rule.method())) {
+        String resource = arn.resource(resourceMethod, rule.resourcePath());
         if (!allowed.contains(resource)) {
           allowed.add(resource);
         }
       }
-      if (!current && rule.matches(arn.method(), arn.path())) {
-        current = true;
-      }
     }
+    boolean current = routes.decide(method, path, scopes).verdict() == RouteScopes.Verdict.ALLOW;
     return new Grant(List.copyOf(allowed), current ? null : arn.resource());
   }
 
   /**
-   * The method parts of the resource ARNs for a rule's method. An {@code ANY} ({@code *}) rule is
-   * spelled out as API Gateway's methods: in an IAM resource, {@code *} matches any run of
-   * characters including {@code /}, so {@code .../stage/{@literal *}/x} would also match
-   * {@code .../stage/GET/admin/x}, a route the rule does not name.
+   * The method parts of the resource ARNs for a rule's method. An {@code ANY} rule is spelled out
+   * as API Gateway's methods: in an IAM resource, {@code *} matches any run of characters including
+   * {@code /}, so {@code .../stage/{@literal *}/x} would also match {@code .../stage/GET/admin/x}, a
+   * route the rule does not name. (A named segment or the trailing wildcard of a pattern becomes
+   * {@code *} in the resource, which IAM also lets match deeper paths; the decision itself is the
+   * table's, and a route it refuses gets the explicit Deny, which wins over any Allow.)
    */
   private static List<String> resourceMethods(String ruleMethod) {
-    return "*".equals(ruleMethod) ? API_GATEWAY_METHODS : List.of(ruleMethod);
+    return "ANY".equals(ruleMethod) ? API_GATEWAY_METHODS : List.of(ruleMethod);
+  }
+
+  /** Whether {@code path} passes the path rule (always, without a route policy). */
+  public boolean pathAllowed(String path) {
+    return !routes.enforced() || RequestPath.isNormal(path);
+  }
+
+  /** Whether {@code method} {@code path} needs no user token (its deciding rule is public). */
+  public boolean publicRoute(String method, String path) {
+    return routes.isPublic(method, path);
   }
 
   /** Whether {@code scopes} grant {@code method} {@code path} (for answers without a policy). */
   public boolean permits(String method, String path, Set<String> scopes) {
-    if (routes.isEmpty()) {
-      return true;
-    }
-    for (RouteScopes.Rule rule : routes.rules()) {
-      if (rule.grantedBy(scopes) && rule.matches(method, path)) {
-        return true;
-      }
-    }
-    return false;
+    return routes.decide(method, path, scopes).verdict() == RouteScopes.Verdict.ALLOW;
   }
 
   /**

@@ -53,13 +53,18 @@ public final class Authorizer {
     this.priming = new Priming(this);
   }
 
-  /** The container's authorizer, built from the environment on first use (handler class init). */
-  public static Authorizer shared() {
-    return Holder.INSTANCE;
-  }
+  private static Authorizer shared;
 
-  private static final class Holder {
-    static final Authorizer INSTANCE = fromEnvironment(Env.system());
+  /**
+   * The container's authorizer, built from the environment on first use (the handler's constructor,
+   * during init). A configuration error escapes as the {@code ConfigException} naming the variable,
+   * so Lambda's init error says what to fix.
+   */
+  public static synchronized Authorizer shared() {
+    if (shared == null) {
+      shared = fromEnvironment(Env.system());
+    }
+    return shared;
   }
 
   /**

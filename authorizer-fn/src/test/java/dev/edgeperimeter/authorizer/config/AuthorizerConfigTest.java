@@ -41,7 +41,7 @@ class AuthorizerConfigTest {
     assertThat(c.maxStaleness()).isEqualTo(Duration.ofSeconds(900));
     assertThat(c.tokenUse()).isEqualTo(TokenUse.ANY);
     assertThat(c.tokenCacheTtl()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(c.routeScopes().isEmpty()).isTrue();
+    assertThat(c.routeScopes().enforced()).as("the shipped policy, from the classpath").isTrue();
     assertThat(c.httpApiResponse()).isEqualTo(HttpApiResponse.SIMPLE);
     assertThat(c.signatureProvider()).isEqualTo(AuthorizerConfig.SignatureProvider.ACCP);
     assertThat(c.metricsNamespace()).isEqualTo("EdgePerimeter");
@@ -76,7 +76,6 @@ class AuthorizerConfigTest {
       "OIDC_JWKS_URL|/relative",
       "OIDC_TOKEN_USE|refresh",
       "TOKEN_CACHE_SECONDS|-5",
-      "ROUTE_SCOPES|GET /x",
       "HTTP_API_RESPONSE|lambda",
       "SIGNATURE_PROVIDER|bouncycastle",
       "POWERTOOLS_LOG_LEVEL|LOUD"})

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgeperimeter.authorizer.RestRequestAuthorizerHandler;
 import dev.edgeperimeter.authorizer.core.AuthRequest;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig;
+import dev.edgeperimeter.authorizer.policy.RouteScopes;
 import dev.edgeperimeter.authorizer.core.Decision;
 import dev.edgeperimeter.authorizer.support.Minter;
 import dev.edgeperimeter.authorizer.support.MotoKeys;
@@ -93,7 +94,8 @@ class ContractVectorsTest {
     env.put("EDGE_AUDIENCE", config.get("audience").asText());
     env.put("CLOCK_SKEW_SECONDS", config.get("skewSeconds").asText());
     env.put("MAX_ASSERTION_LIFETIME_SECONDS", config.get("maxLifetimeSeconds").asText());
-    AuthorizerConfig cfg = AuthorizerConfig.fromEnv(Env.of(env));
+    // the contract's checks only: no route policy (and so no path rule, a project rule beyond v1)
+    AuthorizerConfig cfg = AuthorizerConfig.fromEnv(Env.of(env)).withRouteScopes(RouteScopes.none());
     AuthorizerPipeline runtime = Authorizer.create(cfg, server.clients(), null, MutableClock.at(now)).pipeline();
     RestRequestAuthorizerHandler handler = new RestRequestAuthorizerHandler(runtime);
 

@@ -230,7 +230,8 @@ class HandlersTest {
 
   @Test
   void scopeDeniedIsAnExplicitDenyPolicy() throws Exception {
-    AuthorizerPipeline runtime = edge(SAMPLE_TIME, Map.of("ROUTE_SCOPES", "GET /orders/*=orders:admin;GET /health=orders:read"));
+    AuthorizerPipeline runtime = fixture.pipeline(SAMPLE_TIME, Map.of(),
+        dev.edgeperimeter.authorizer.support.Tables.of("GET /orders/* any=orders:admin", "GET /health any=orders:read"));
     JsonNode r = invoke(new RestRequestAuthorizerHandler(runtime), event("rest-request.json"));
     JsonNode statements = r.at("/policyDocument/Statement");
     assertThat(statements).hasSize(2);

@@ -47,7 +47,7 @@ class KeyStatesTest {
     keys.put("k-expired", KeyState.CURRENT, material("k-expired"), NOW - 1);
     clock = MutableClock.at(NOW);
     clients = new CountingClients(server);
-    core = clients.authorizer(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())), clock).pipeline().core();
+    core = clients.authorizer(AuthorizerConfig.fromEnv(Env.of(keys.edgeEnvironment())).withRouteScopes(dev.edgeperimeter.authorizer.policy.RouteScopes.none()), clock).pipeline().core();
   }
 
   private static String kid(KeyState s) {

@@ -86,7 +86,7 @@ class OutagesTest {
   private Authorizer authorizer(CountingClients clients, Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>(keys.edgeEnvironment());
     env.putAll(overrides);
-    return clients.authorizer(AuthorizerConfig.fromEnv(Env.of(env)), clock);
+    return clients.authorizer(AuthorizerConfig.fromEnv(Env.of(env)).withRouteScopes(dev.edgeperimeter.authorizer.policy.RouteScopes.none()), clock);
   }
 
   private String assertion(String kid) {

@@ -32,11 +32,23 @@ public final class HandlerFixture {
     keys.put(SAMPLE_KID, KeyState.CURRENT, SAMPLE_KEY, Minter.NOW + 400L * 86_400);
   }
 
-  /** An authorizer on the moto key table through the SDK clients, its clock standing at {@code now}. */
+  /** An authorizer on the moto key table through the SDK clients, its clock standing at {@code now}; no route policy. */
   public Authorizer authorizer(long now, Map<String, String> overrides) {
+    return authorizer(now, overrides, dev.edgeperimeter.authorizer.policy.RouteScopes.none());
+  }
+
+  public Authorizer authorizer(long now, Map<String, String> overrides,
+      dev.edgeperimeter.authorizer.policy.RouteScopes routes) {
     Map<String, String> env = new HashMap<>(keys.edgeEnvironment());
     env.putAll(overrides);
-    return Authorizer.create(AuthorizerConfig.fromEnv(Env.of(env)), keys.server().clients(), null, MutableClock.at(now));
+    return Authorizer.create(AuthorizerConfig.fromEnv(Env.of(env)).withRouteScopes(routes), keys.server().clients(),
+        null, MutableClock.at(now));
+  }
+
+  /** The request pipeline of {@link #authorizer}: what the handlers are built on. */
+  public AuthorizerPipeline pipeline(long now, Map<String, String> overrides,
+      dev.edgeperimeter.authorizer.policy.RouteScopes routes) {
+    return authorizer(now, overrides, routes).pipeline();
   }
 
   /** The request pipeline of {@link #authorizer}: what the handlers are built on. */

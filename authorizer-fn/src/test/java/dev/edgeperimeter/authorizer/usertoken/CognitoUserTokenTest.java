@@ -76,7 +76,7 @@ class CognitoUserTokenTest {
     env.put("OIDC_AUDIENCE", clientId);
     env.put("OIDC_JWKS_URL", server.endpoint() + "/" + poolId + "/.well-known/jwks.json");
     env.putAll(overrides);
-    return Authorizer.create(AuthorizerConfig.fromEnv(Env.of(env)), server.clients(), null, Clock.systemUTC());
+    return Authorizer.create(AuthorizerConfig.fromEnv(Env.of(env)).withRouteScopes(dev.edgeperimeter.authorizer.policy.RouteScopes.none()), server.clients(), null, Clock.systemUTC());
   }
 
   private AuthRequest request(String token, String sub) {

@@ -137,7 +137,7 @@ public class AuthorizerBenchmarks {
           Duration.ofSeconds(2), warning -> { });
       EdgeAssertionVerifier assertions = new EdgeAssertionVerifier(Set.of(f.edgeIssuer()), f.edgeAudience(),
           Duration.ofSeconds(30), Duration.ofSeconds(300), keys, clock);
-      RouteScopes routes = RouteScopes.parse(TokenFixtures.ROUTE_SCOPES);
+      RouteScopes routes = RouteScopes.shipped(); // policy/routes.yaml, compiled, as the zip carries it
       edgeCore = new AuthorizerCore(AuthMode.EDGE, assertions, null, routes);
       jwtCore = new AuthorizerCore(AuthMode.EDGE_JWT, assertions, verifier(clock, Duration.ofSeconds(60)), routes);
 

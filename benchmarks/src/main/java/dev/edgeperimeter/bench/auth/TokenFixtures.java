@@ -76,7 +76,6 @@ public record TokenFixtures(
   public static final String EDGE_KID = "bench-2025-01";
   public static final String EDGE_ISSUER = "akamai-edgeworker:1234567";
   public static final String EDGE_AUDIENCE = "orders-api";
-  public static final String ROUTE_SCOPES = "GET /orders/*=orders:read;POST /orders=orders:write";
 
   private static final ObjectMapper JSON = new ObjectMapper(JsonLimits.FACTORY);
 

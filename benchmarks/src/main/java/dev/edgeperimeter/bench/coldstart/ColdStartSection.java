@@ -1,6 +1,5 @@
 package dev.edgeperimeter.bench.coldstart;
 
-import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.sun.net.httpserver.HttpServer;
 import dev.edgeperimeter.bench.BenchContext;
@@ -9,7 +8,8 @@ import dev.edgeperimeter.bench.report.Row;
 import dev.edgeperimeter.local.FunctionArtifact;
 import dev.edgeperimeter.local.LocalInvoke;
 import dev.edgeperimeter.local.LocalNames;
-import dev.edgeperimeter.local.runtime.LambdaRuntimeShim;
+import dev.edgeperimeter.local.runtime.JavaSandbox;
+import dev.edgeperimeter.local.runtime.LocalRuntimeApi;
 import dev.edgeperimeter.shared.keys.KeyMaterialCipher;
 import dev.edgeperimeter.shared.keys.KeyRecord;
 import dev.edgeperimeter.shared.keys.KeyState;
@@ -18,10 +18,7 @@ import dev.edgeperimeter.testsupport.EdgeAssertionSigner;
 import dev.edgeperimeter.testsupport.MotoServer;
 import dev.edgeperimeter.testsupport.SamTemplate;
 import dev.edgeperimeter.testsupport.TemplateResources;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,20 +31,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * Section 3: cold start of the deployable authorizer on Lambda's path. Each run is a new JVM
- * ({@link ProcessBuilder}) running {@link LambdaRuntimeShim} on the function's layout (the
- * unpacked {@code authorizer-fn.zip}) with the template's environment, against moto (key table and
- * KMS key created from template.yaml, a CURRENT key written with {@link KeyMaterialCipher}) and a
- * loopback JWKS server; the event is a REST {@code REQUEST} event with a freshly signed assertion
- * and user token. Timed: from just before {@code start()} to the response line. Beside it, the
- * same harness running {@link ConstantHandler} (the JVM floor). Then "first response after
- * priming": {@link PrimedInvoke} runs the CRaC priming hooks before timing the first invocation,
- * beside the same first invocation without priming.
+ * Section 3: cold start of the deployable authorizer on Lambda's path. Each run is a new execution
+ * environment ({@link JavaSandbox}: a JVM running Lambda's own runtime client behind a local
+ * Runtime API) on the function's layout (the unpacked {@code authorizer-fn.zip}) with the
+ * template's environment, against moto (key table and KMS key created from template.yaml, a
+ * CURRENT key written with {@link KeyMaterialCipher}) and a loopback JWKS server; the event is a
+ * REST {@code REQUEST} event with a freshly signed assertion and user token. Timed: from just
+ * before the JVM starts to the response arriving at the Runtime API. Beside it, the same harness
+ * running {@link ConstantHandler} (the JVM + runtime floor). Then "first response after priming":
+ * an environment started as SnapStart starts one ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}:
+ * the runtime client runs the {@code org.crac} {@code beforeCheckpoint} hooks after init, passes the
+ * restore step, runs {@code afterRestore}), and its first invocation alone is timed, beside the
+ * same first invocation of an environment started on demand.
  */
 public final class ColdStartSection {
   static final String LOGICAL_ID = "AuthorizerFunction";
@@ -60,7 +60,7 @@ public final class ColdStartSection {
   }
 
   /** One cold run: wall time to the response line, and the response. */
-  record Run(double millis, String response, String trailer) {
+  record Run(double millis, String response, double firstInvokeMillis, int restores) {
   }
 
   public List<Row> run() throws Exception {
@@ -70,7 +70,7 @@ public final class ColdStartSection {
       return List.of(Row.notMeasured("authorizer cold start", "ms", "",
           "the authorizer zip has no handler classes: " + layout));
     }
-    int runs = ctx.pick(10, 2);
+    int runs = ctx.pick(10, 1);
     TokenFixtures tokens = TokenFixtures.generate(runs * 4 + 2, 0);
     byte[] keyMaterial = new byte[32];
     new SecureRandom().nextBytes(keyMaterial);
@@ -88,15 +88,7 @@ public final class ColdStartSection {
     jwks.start();
     try (MotoServer moto = MotoServer.start()) {
       Map<String, String> env = environment(moto, jwks.getAddress().getPort(), keyMaterial);
-      String shimPath = BenchContext.joinClassPath(BenchContext.codeSource(LambdaRuntimeShim.class),
-          BenchContext.codeSource(PojoSerializer.class));
-      String functionCp = BenchContext.joinClassPath(layout.toString(), layout.resolve("lib") + File.separator + "*",
-          shimPath);
-      String floorCp = BenchContext.joinClassPath(BenchContext.codeSource(ConstantHandler.class),
-          BenchContext.codeSource(com.amazonaws.services.lambda.runtime.Context.class), shimPath);
-      String primedCp = BenchContext.joinClassPath(functionCp, BenchContext.codeSource(PrimedInvoke.class));
-      String fn = LocalNames.functionName(LOGICAL_ID);
-      List<String> tail = List.of(fn, "6", "1024");
+      Path floorRoot = Path.of(BenchContext.codeSource(ConstantHandler.class));
 
       // the floor JVM gets the same JVM options (the template's JAVA_TOOL_OPTIONS), nothing else
       Map<String, String> floorEnv = new HashMap<>();
@@ -108,35 +100,33 @@ public final class ColdStartSection {
       List<Double> floor = new ArrayList<>();
       List<Double> primed = new ArrayList<>();
       List<Double> unprimed = new ArrayList<>();
-      int resources = 0;
+      int restores = 0;
       int t = 0;
       for (int i = 0; i < runs; i++) {
         // interleaved, so drift on a shared machine hits both sides alike
-        Path event = event(tokens, mac, t++);
-        Run r = start(functionCp, LambdaRuntimeShim.class.getName(), HANDLER, event, tail, List.of(), env, layout);
+        Run r = run(layout, HANDLER, env, false, event(tokens, mac, t++));
         requireAllow(r, "cold start");
         cold.add(r.millis());
-        Run f = start(floorCp, LambdaRuntimeShim.class.getName(), ConstantHandler.class.getName() + "::handleRequest",
-            event, tail, List.of(), floorEnv, layout);
+        Run f = run(floorRoot, ConstantHandler.class.getName() + "::handleRequest", floorEnv, false,
+            event(tokens, mac, t++));
         floor.add(f.millis());
-        Run p = start(primedCp, PrimedInvoke.class.getName(), HANDLER, event(tokens, mac, t++), tail,
-            List.of("-Dorg.crac.Core.Compat=dev.edgeperimeter.bench.crac", "--prime"), env, layout);
+        Run p = run(layout, HANDLER, env, true, event(tokens, mac, t++));
         requireAllow(p, "primed");
-        primed.add(firstInvokeMillis(p));
-        resources = Integer.parseInt(p.trailer().replaceAll(".*#resources (\\d+).*", "$1"));
-        Run u = start(primedCp, PrimedInvoke.class.getName(), HANDLER, event(tokens, mac, t++), tail, List.of(), env,
-            layout);
+        primed.add(p.firstInvokeMillis());
+        restores = p.restores();
+        Run u = run(layout, HANDLER, env, false, event(tokens, mac, t++));
         requireAllow(u, "unprimed");
-        unprimed.add(firstInvokeMillis(u));
+        unprimed.add(u.firstInvokeMillis());
         BenchContext.log(String.format(Locale.ROOT, "cold start run %d/%d: %.0f ms (floor %.0f ms); first invoke "
-            + "primed %.1f ms, unprimed %.1f ms", i + 1, runs, r.millis(), f.millis(), firstInvokeMillis(p),
-            firstInvokeMillis(u)));
+            + "primed %.1f ms, unprimed %.1f ms", i + 1, runs, r.millis(), f.millis(), p.firstInvokeMillis(),
+            u.firstInvokeMillis()));
       }
       double coldMedian = median(cold);
       double floorMedian = median(floor);
       double ratio = coldMedian / floorMedian;
       String how = runs + " runs each, interleaved; new JVM per run (JAVA_TOOL_OPTIONS from template.yaml: "
-          + env.getOrDefault("JAVA_TOOL_OPTIONS", "none") + "), LambdaRuntimeShim, process start to response line";
+          + env.getOrDefault("JAVA_TOOL_OPTIONS", "none") + "), aws-lambda-java-runtime-interface-client behind a "
+          + "local Runtime API, process start to response";
       List<Row> rows = new ArrayList<>();
       rows.add(new Row("authorizer cold start to first response, median (no SnapStart)", coldMedian, "ms", floorMedian,
           "constant handler, same harness", ratio, "", Row.Verdict.INFO, how
@@ -146,10 +136,11 @@ public final class ColdStartSection {
           + "snapshot"));
       rows.add(new Row("authorizer cold start to first response, max", max(cold), "ms", max(floor),
           "constant handler, same harness", max(cold) / max(floor), "", Row.Verdict.INFO, ""));
-      String primeNote = resources == 0
-          ? "no CRaC resource was registered by the handler: nothing primed"
-          : resources + " CRaC resource(s) primed (beforeCheckpoint + afterRestore) after handler init, then the "
-              + "first invocation timed in the same JVM; floor = the same first invocation without priming";
+      String primeNote = restores == 0
+          ? "the runtime client did not pass SnapStart's restore step: nothing primed"
+          : "snap-start init: the runtime client ran the org.crac hooks (beforeCheckpoint, restore step, afterRestore) "
+              + "after handler init, then the first invocation timed (Runtime API hand-out to response); floor = the "
+              + "same first invocation of an on-demand environment";
       rows.add(new Row("authorizer first response after SnapStart-style priming, median", median(primed), "ms",
           median(unprimed), "first invoke, no priming", median(primed) / median(unprimed), "<= 10 ms",
           Row.verdict(median(primed) <= 10), primeNote));
@@ -185,8 +176,7 @@ public final class ColdStartSection {
         "EdgeAudience", TokenFixtures.EDGE_AUDIENCE,
         "OidcIssuer", TokenFixtures.ISSUER,
         "OidcAudience", TokenFixtures.AUDIENCE,
-        "OidcJwksUrl", "http://127.0.0.1:" + jwksPort + "/jwks.json",
-        "RouteScopes", TokenFixtures.ROUTE_SCOPES);
+        "OidcJwksUrl", "http://127.0.0.1:" + jwksPort + "/jwks.json");
     LocalInvoke invoker = new LocalInvoke(ctx.projectDir(), template);
     Map<String, String> env = new HashMap<>(invoker.functionEnvironment(
         new LocalInvoke.Request(LOGICAL_ID, null, Map.of(), overrides, process)));
@@ -215,35 +205,20 @@ public final class ColdStartSection {
     return file;
   }
 
-  private Run start(String classPath, String mainClass, String handler, Path event, List<String> tail,
-      List<String> extra, Map<String, String> env, Path workDir) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(BenchContext.javaExecutable());
-    extra.stream().filter(a -> a.startsWith("-D")).forEach(cmd::add);
-    cmd.addAll(List.of("-cp", classPath, mainClass, handler, event.toAbsolutePath().toString()));
-    cmd.addAll(tail);
-    extra.stream().filter(a -> a.startsWith("--")).forEach(cmd::add);
-    ProcessBuilder builder = new ProcessBuilder(cmd).directory(workDir.toFile())
-        .redirectError(ctx.workDir().resolve("coldstart-last-stderr.log").toFile());
-    builder.environment().clear();
-    builder.environment().putAll(env);
-    long t0 = System.nanoTime();
-    Process p = builder.start();
-    String response;
-    String trailer = "";
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      response = out.readLine();
-      double millis = (System.nanoTime() - t0) / 1e6;
-      String more = out.readLine();
-      trailer = more == null ? "" : more;
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
+  /** One new execution environment, one invocation: times to the response, and the first invocation alone. */
+  private Run run(Path taskRoot, String handler, Map<String, String> env, boolean snapStart, Path event)
+      throws IOException {
+    Path log = ctx.workDir().resolve("coldstart-last-stderr.log");
+    Files.deleteIfExists(log);
+    JavaSandbox.Options options = new JavaSandbox.Options(taskRoot, handler, env, List.of(), snapStart, log.toFile());
+    try (JavaSandbox sandbox = JavaSandbox.start(options, LocalInvoke.functionArn(LOGICAL_ID))) {
+      LocalRuntimeApi.Outcome outcome = sandbox.invoke(Files.readAllBytes(event), Duration.ofSeconds(6),
+          Duration.ofSeconds(60));
+      double millis = (System.nanoTime() - sandbox.startedNanos()) / 1e6;
+      if (outcome.failed()) {
+        throw new IllegalStateException(handler + " failed: " + outcome.text() + "; see " + log);
       }
-      if (response == null) {
-        throw new IllegalStateException(mainClass + " " + handler + " gave no response (exit " + p.exitValue()
-            + "); see " + ctx.workDir().resolve("coldstart-last-stderr.log"));
-      }
-      return new Run(millis, response, trailer);
+      return new Run(millis, outcome.text(), outcome.handlerNanos() / 1e6, sandbox.restores());
     }
   }
 
@@ -252,14 +227,6 @@ public final class ColdStartSection {
       throw new IllegalStateException(what + ": the authorizer did not allow the benchmark request: "
           + r.response() + " (stderr: " + ctx.workDir().resolve("coldstart-last-stderr.log") + ")");
     }
-  }
-
-  private static double firstInvokeMillis(Run r) {
-    String t = r.trailer();
-    if (!t.startsWith("#first-invoke-nanos ")) {
-      throw new IllegalStateException("no timing line from PrimedInvoke: " + t);
-    }
-    return Long.parseLong(t.split(" ")[1]) / 1e6;
   }
 
   static double median(List<Double> values) {

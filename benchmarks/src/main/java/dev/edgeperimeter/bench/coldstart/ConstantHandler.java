@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The cold-start floor: a handler of the same kind as the authorizer's ({@link RequestStreamHandler})
- * that reads the event and answers a constant, run through the same runtime shim. Its cold start
+ * that reads the event and answers a constant, run through the same runtime client. Its cold start
  * is the JVM + runtime cost no function can go below.
  */
 public final class ConstantHandler implements RequestStreamHandler {

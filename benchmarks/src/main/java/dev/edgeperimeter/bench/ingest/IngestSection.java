@@ -109,9 +109,10 @@ public final class IngestSection {
   List<Row> peakHeap(Ds2Generator.Body body, long base) throws Exception {
     Path file = ctx.workDir().resolve("ds2-body.ndjson");
     Files.write(file, body.bytes());
-    int idle = minimumHeapMiB("idle", file, base);
-    int pipeline = minimumHeapMiB("pipeline", file, base);
-    int bare = minimumHeapMiB("bare", file, base);
+    int step = ctx.pick(1, 8); // smoke: 8 MiB resolution, a third of the probe JVMs
+    int idle = minimumHeapMiB("idle", file, base, step);
+    int pipeline = minimumHeapMiB("pipeline", file, base, step);
+    int bare = minimumHeapMiB("bare", file, base, step);
     double bodyMiB = body.bytes().length / 1048576.0;
     double peak = pipeline - idle;
     double floor = bare - idle;
@@ -119,16 +120,16 @@ public final class IngestSection {
     return List.of(new Row("ingest peak heap, 5 MiB DS2 body (body included)", peak, "MiB", floor,
         "bare Jackson pass", times, "< 4x body (ratio = peak / body)", Row.verdict(times < 4),
         String.format(Locale.ROOT, "smallest -Xmx that completes minus an idle JVM's (%d MiB), SerialGC, -Xmn1m, "
-            + "1 MiB steps; body %.2f MiB", idle, bodyMiB)));
+            + "%d MiB steps; body %.2f MiB", idle, step, bodyMiB)));
   }
 
-  private int minimumHeapMiB(String mode, Path body, long base) throws Exception {
+  private int minimumHeapMiB(String mode, Path body, long base, int step) throws Exception {
     int lo = 2;
     int hi = 256;
     if (!fits(mode, hi, body, base)) {
       throw new IllegalStateException(mode + " does not complete even with -Xmx" + hi + "m");
     }
-    while (lo < hi) {
+    while (hi - lo >= step) {
       int mid = (lo + hi) >>> 1;
       if (fits(mode, mid, body, base)) {
         hi = mid;
@@ -136,8 +137,8 @@ public final class IngestSection {
         lo = mid + 1;
       }
     }
-    BenchContext.log("ingest heap: " + mode + " completes with -Xmx" + lo + "m");
-    return lo;
+    BenchContext.log("ingest heap: " + mode + " completes with -Xmx" + hi + "m");
+    return hi;
   }
 
   private static boolean fits(String mode, int xmxMiB, Path body, long base) throws Exception {

@@ -106,7 +106,7 @@ public final class ResultTable {
     StringBuilder sb = new StringBuilder();
     sb.append(machineLine()).append('\n');
     sb.append("Run: ").append(timestamp).append("  (").append(command).append(")")
-        .append(command.contains("--smoke") ? "  smoke run: tiny iteration counts, numbers indicative only" : "")
+        .append(command.contains("--smoke") ? "  smoke run: tiny iteration counts, numbers indicative only, goals not judged" : "")
         .append('\n');
     for (int n = 0; n < all.size(); n++) {
       String[] line = all.get(n);

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * A warm sandbox: one long-lived process serving invocations framed on its stdin/stdout, as
- * {@code LambdaRuntimeShim --serve} and the Node.js wrapper of {@link NodeInlineFunction} do:
+ * A warm sandbox: one long-lived process serving invocations framed on its stdin/stdout, as the
+ * Node.js wrapper of {@link NodeInlineFunction} does:
  * request {@code <length>\n<bytes>}, response {@code <ok|error> <length>\n<bytes>}.
  *
  * <p>Like one Lambda execution environment it serves one invocation at a time (concurrent callers
@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * one (a new cold start), as Lambda replaces a failed environment. The function's own output
  * (stderr) is appended to {@link #logFile()}.
  */
-public final class FramedProcessFunction implements FunctionInvoker {
+public final class FramedProcessFunction implements WarmFunction {
   private static final int MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 1024;
 
   private final String name;
@@ -67,6 +67,7 @@ public final class FramedProcessFunction implements FunctionInvoker {
     return name;
   }
 
+  @Override
   public Path logFile() {
     return logFile;
   }
@@ -78,6 +79,7 @@ public final class FramedProcessFunction implements FunctionInvoker {
   }
 
   /** The sandbox's process id, when running. */
+  @Override
   public synchronized java.util.OptionalLong pid() {
     return process != null && process.isAlive() ? java.util.OptionalLong.of(process.pid())
         : java.util.OptionalLong.empty();

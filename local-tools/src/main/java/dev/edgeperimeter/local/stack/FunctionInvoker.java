@@ -2,7 +2,7 @@ package dev.edgeperimeter.local.stack;
 
 /**
  * One function behind the local gateway: takes the event JSON, returns the function's result or
- * Lambda's error document. Implementations keep a warm sandbox ({@link FramedProcessFunction}) or
+ * Lambda's error document. Implementations keep a warm sandbox ({@link WarmFunction}) or
  * are plain Java (test doubles).
  */
 @FunctionalInterface

@@ -88,6 +88,7 @@ public final class LocalApiGateway implements AutoCloseable {
   private final String apiId;
   private final Map<String, CachedAuthorization> cache = new ConcurrentHashMap<>();
   private final AtomicInteger authorizerInvocations = new AtomicInteger();
+  private final AtomicInteger requests = new AtomicInteger();
   private volatile Duration cacheTtl;
   private HttpServer server;
   private ExecutorService executor;
@@ -162,6 +163,11 @@ public final class LocalApiGateway implements AutoCloseable {
     return authorizerInvocations.get();
   }
 
+  /** How many requests reached the gateway at all. */
+  public int requests() {
+    return requests.get();
+  }
+
   /** Changes the authorizer result cache TTL (a stage setting); clears the cache. */
   public void authorizerCacheTtl(Duration ttl) {
     this.cacheTtl = ttl;
@@ -194,6 +200,7 @@ public final class LocalApiGateway implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    requests.incrementAndGet();
     long started = System.nanoTime();
     String requestId = UUID.randomUUID().toString();
     Response response;
@@ -253,9 +260,22 @@ public final class LocalApiGateway implements AutoCloseable {
         return authorization.denied();
       }
       authorizerContext = authorization.context();
-      authorizerStatus = authorization.status();
+      authorizerStatus = authorization.status() + correlation(authorizerContext);
     }
     return integrate(request, authorizerContext, authorizerStatus);
+  }
+
+  /**
+   * {@code " jti=<id>"} when the authorizer's context names the edge request id (the assertion's
+   * {@code jti}), so the access log joins the edge's and the authorizer's lines (the local page's
+   * timeline); empty otherwise, and for values outside a plain id alphabet.
+   */
+  private static String correlation(ObjectNode authorizerContext) {
+    JsonNode jti = authorizerContext == null ? null : authorizerContext.get("jti");
+    if (jti == null || !jti.isTextual() || !jti.asText().matches("[A-Za-z0-9._:-]{1,128}")) {
+      return "";
+    }
+    return " jti=" + jti.asText();
   }
 
   private record Request(String requestId, String method, String path, String rawPath, RestApiDefinition.Route route,

@@ -8,6 +8,9 @@ import com.sun.net.httpserver.HttpServer;
 import dev.edgeperimeter.local.LocalInvoke;
 import dev.edgeperimeter.local.LocalNames;
 import dev.edgeperimeter.local.LocalResources;
+import dev.edgeperimeter.local.page.PerimeterPage;
+import dev.edgeperimeter.local.page.PerimeterTimeline;
+import dev.edgeperimeter.local.page.RollingBaseline;
 import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.keys.KeyMaterialCipher;
 import dev.edgeperimeter.shared.keys.KeyRecord;
@@ -50,8 +53,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  *       {@link LocalNames} physical names, and a Cognito user pool with a demo user as OIDC issuer;</li>
  *   <li>the EdgeKV stand-in ({@link EdgeKvStandIn}, EdgeGrid-verified; unsigned reads allowed for
  *       the local edge), whose credentials and a fresh wrapping key are in the publish secret;</li>
- *   <li>warm sandboxes of the three Java functions (their real zips, through
- *       {@link LocalInvoke#warmSandbox}) and of the template's inline Node.js backend, with the
+ *   <li>warm sandboxes of the three Java functions (their real zips, run by Lambda's runtime client,
+ *       {@link JavaFunction}) and of the template's inline Node.js backend, with the
  *       environments the template gives them; the keys are bootstrapped by the real
  *       key-rotation function, which publishes them to the stand-in;</li>
  *   <li>the local API gateway ({@link LocalApiGateway}) playing the template's {@code EdgeApi};</li>
@@ -65,9 +68,6 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 public final class LocalStack implements AutoCloseable {
   /** The EdgeWorker id the local edge signs as ({@code iss} of the assertion). */
   public static final String EDGE_ISSUER = "akamai-edgeworker:1234567";
-  /** Route scopes: the demo user's access token ({@code aws.cognito.signin.user.admin}) may read orders and send logs, not create orders. */
-  public static final String ROUTE_SCOPES =
-      "GET /orders/*=aws.cognito.signin.user.admin;POST /orders=orders:write;POST /edge/logs=aws.cognito.signin.user.admin";
   private static final String API = "EdgeApi";
 
   /**
@@ -130,13 +130,15 @@ public final class LocalStack implements AutoCloseable {
   private DemoUserPool userPool;
   private String wrappingKey;
   private Map<String, String> parameters;
-  private final Map<String, FramedProcessFunction> sandboxes = new LinkedHashMap<>();
+  private final Map<String, WarmFunction> sandboxes = new LinkedHashMap<>();
   private LocalApiGateway gateway;
   private LocalEdge edge;
   private HttpServer admin;
   private String bootstrapResult;
   private String bootstrapEventSource;
   private long startMillis;
+  private String motoHost = "127.0.0.1";
+  private int motoPort;
 
   private LocalStack(Options options) {
     this.options = options;
@@ -144,7 +146,18 @@ public final class LocalStack implements AutoCloseable {
 
   /** Starts everything; on failure stops what was started and rethrows. */
   public static LocalStack start(Options options) throws IOException {
+    return start(options, "127.0.0.1", 0);
+  }
+
+  /**
+   * Starts everything, moto bound to {@code motoHost} on {@code motoPort} (0: a free port), e.g.
+   * {@code 0.0.0.0} and 5000 for {@code sam local invoke} in Docker; on failure stops what was
+   * started and rethrows.
+   */
+  public static LocalStack start(Options options, String motoHost, int motoPort) throws IOException {
     LocalStack stack = new LocalStack(options);
+    stack.motoHost = motoHost;
+    stack.motoPort = motoPort;
     try {
       stack.startAll();
       return stack;
@@ -167,8 +180,8 @@ public final class LocalStack implements AutoCloseable {
     Files.createDirectories(logDir);
 
     long t = System.nanoTime();
-    out.println("starting moto_server ...");
-    moto = MotoServer.start();
+    out.println("starting moto_server (local AWS) on " + motoHost + (motoPort > 0 ? ":" + motoPort : "") + " ...");
+    moto = MotoServer.start(motoHost, motoPort);
     started.add(moto);
     phase("moto", t);
 
@@ -191,12 +204,11 @@ public final class LocalStack implements AutoCloseable {
     parameters.put("OidcTokenUse", "access");
     parameters.put("EdgeIssuers", EDGE_ISSUER);
     parameters.put("EdgeAudience", template.parameterDefaults().getOrDefault("EdgeAudience", "orders-api"));
-    parameters.put("RouteScopes", ROUTE_SCOPES);
     parameters.put("EdgePublisher", "edgekv");
     parameters.put("EdgeKvNetworks", "staging");
     parameters.putAll(options.parameterOverrides());
 
-    out.println("starting the function sandboxes ...");
+    out.println("starting the function sandboxes (Lambda's Java runtime client, SnapStart hooks) ...");
     for (String fn : List.of("KeyRotationFunction", "AuthorizerFunction", "LogIngestFunction")) {
       sandboxes.put(fn, javaSandbox(fn).start());
     }
@@ -321,12 +333,15 @@ public final class LocalStack implements AutoCloseable {
     return new LocalInvoke(options.projectDir(), template).functionEnvironment(invokeRequest(logicalId));
   }
 
-  private FramedProcessFunction javaSandbox(String logicalId) {
+  private JavaFunction javaSandbox(String logicalId) {
     LocalInvoke invoker = new LocalInvoke(options.projectDir(), template);
     LocalInvoke.Request request = invokeRequest(logicalId);
     int timeout = ((Number) template.functionProperty(logicalId, "Timeout").orElse(3)).intValue();
-    return new FramedProcessFunction(logicalId, () -> invoker.warmSandbox(request), Duration.ofSeconds(timeout),
-        Duration.ofSeconds(30), logDir.resolve(logicalId + ".log"));
+    // published versions of a SnapStart function are restored from a snapshot taken after the priming hooks
+    boolean snapStart = invoker.snapStart(logicalId);
+    return new JavaFunction(logicalId, () -> invoker.sandboxOptions(request, null, snapStart),
+        LocalInvoke.functionArn(logicalId), Duration.ofSeconds(timeout), Duration.ofSeconds(30),
+        logDir.resolve(logicalId + ".log"));
   }
 
   // ------------------------------------------------------------------ API for tools and tests
@@ -337,6 +352,11 @@ public final class LocalStack implements AutoCloseable {
 
   public String edgeUrl() {
     return edge.url();
+  }
+
+  /** The local page: one timeline, counters per reason, the key set and the anomaly flag. */
+  public String pageUrl() {
+    return "http://127.0.0.1:" + admin.getAddress().getPort() + PerimeterPage.PATH;
   }
 
   public String adminUrl() {
@@ -374,7 +394,7 @@ public final class LocalStack implements AutoCloseable {
 
   /** Invokes a function of the stack (its warm sandbox) with an event. */
   public FunctionInvoker.Invocation invoke(String logicalId, String eventJson) {
-    FramedProcessFunction fn = sandboxes.get(logicalId);
+    WarmFunction fn = sandboxes.get(logicalId);
     if (fn == null) {
       throw new IllegalArgumentException("no function " + logicalId + " in the local stack");
     }
@@ -429,6 +449,10 @@ public final class LocalStack implements AutoCloseable {
   private void startAdmin() throws IOException {
     admin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.adminPort()), 16);
     admin.createContext("/_local", this::handleAdmin);
+    admin.createContext(PerimeterPage.PATH, new PerimeterPage(new PerimeterTimeline(new PerimeterTimeline.Sources(
+        logDir.resolve("edge.log"), sandboxes.get("AuthorizerFunction").logFile(),
+        logDir.resolve("api-gateway-access.log"), this::edgeLogMessages), java.time.Clock.systemUTC(),
+        RollingBaseline.localDefaults()), this::keys, keySet()));
     admin.start();
     started.add(() -> admin.stop(0));
   }
@@ -451,9 +475,13 @@ public final class LocalStack implements AutoCloseable {
         }
         case "POST /_local/rotate" -> body = invocationJson(rotate());
         case "POST /_local/revoke" -> {
-          String query = Optional.ofNullable(exchange.getRequestURI().getQuery()).orElse("");
-          String kid = query.startsWith("kid=") ? query.substring(4) : "";
-          body = invocationJson(revoke(kid));
+          String kid = queryParameter(exchange, "kid");
+          if (kid.isEmpty()) {
+            status = 400;
+            body = "{\"error\":\"missing kid: POST /_local/revoke?kid=<kid> (GET /_local/keys lists them)\"}";
+          } else {
+            body = invocationJson(revoke(kid));
+          }
         }
         case "GET /_local/keys" -> body = invocationJson(invoke("KeyRotationFunction", "{\"action\":\"status\"}"));
         case "GET /_local/logs" -> {
@@ -469,9 +497,16 @@ public final class LocalStack implements AutoCloseable {
         }
         case "GET /_local", "GET /_local/" -> body = describe();
         default -> {
+          String allowed = ADMIN_METHODS.get(path.endsWith("/") && path.length() > 7 ? path.substring(0, path.length() - 1) : path);
+          if (allowed != null) {
+            status = 405;
+            exchange.getResponseHeaders().set("Allow", allowed);
+            body = "{\"error\":\"method " + method + " not allowed: use " + allowed + " " + path + "\"}";
+            break;
+          }
           status = 404;
           body = "{\"error\":\"unknown admin endpoint\",\"endpoints\":[\"GET /_local/token\",\"POST /_local/rotate\","
-              + "\"POST /_local/revoke?kid=...\",\"GET /_local/keys\",\"GET /_local/logs\"]}";
+              + "\"POST /_local/revoke?kid=...\",\"GET /_local/keys\",\"GET /_local/logs\",\"GET /_local/page\"]}";
         }
       }
     } catch (RuntimeException e) {
@@ -484,6 +519,21 @@ public final class LocalStack implements AutoCloseable {
     exchange.sendResponseHeaders(status, bytes.length);
     exchange.getResponseBody().write(bytes);
     exchange.close();
+  }
+
+  /** The method each admin endpoint answers. */
+  private static final Map<String, String> ADMIN_METHODS = Map.of(
+      "/_local", "GET", "/_local/token", "GET", "/_local/rotate", "POST", "/_local/revoke", "POST",
+      "/_local/keys", "GET", "/_local/logs", "GET");
+
+  private static String queryParameter(HttpExchange exchange, String name) {
+    String query = Optional.ofNullable(exchange.getRequestURI().getQuery()).orElse("");
+    for (String pair : query.split("&")) {
+      if (pair.startsWith(name + "=")) {
+        return pair.substring(name.length() + 1);
+      }
+    }
+    return "";
   }
 
   private static String invocationJson(FunctionInvoker.Invocation invocation) {
@@ -506,13 +556,15 @@ public final class LocalStack implements AutoCloseable {
     b.append(String.format(Locale.ROOT, "  %-22s %s%n", "EdgeKV stand-in", edgeKv.baseUrl()));
     b.append(String.format(Locale.ROOT, "  %-22s %s%n", "moto (AWS)", moto.endpoint()));
     b.append(String.format(Locale.ROOT, "  %-22s %s%n", "admin", adminUrl));
+    b.append(String.format(Locale.ROOT, "  %-22s %s%n", "perimeter page", pageUrl()));
     b.append(String.format(Locale.ROOT, "  %-22s %s%n", "OIDC issuer", userPool.issuer()));
     b.append(String.format(Locale.ROOT, "  %-22s %s%n", "app client id", userPool.clientId()));
     b.append(String.format(Locale.ROOT, "  %-22s %s%n", "logs", logDir));
     sandboxes.forEach((id, fn) -> b.append(String.format(Locale.ROOT, "  %-22s %s%n", id,
         "warm sandbox pid " + fn.pid().stream().mapToObj(Long::toString).findFirst().orElse("-") + ", log "
             + fn.logFile().getFileName())));
-    b.append(String.format(Locale.ROOT, "  %-22s %s%n", "route scopes", parameters.get("RouteScopes")));
+    b.append(String.format(Locale.ROOT, "  %-22s %s%n", "route policy",
+        "policy/routes.yaml (compiled into the authorizer's zip and the EdgeWorker; bin/policy explain ...)"));
     b.append(String.format(Locale.ROOT, "  %-22s %s%n", "bootstrap event", bootstrapEventSource));
     StringBuilder phases = new StringBuilder();
     timings.forEach((phase, ms) -> {
@@ -532,9 +584,11 @@ public final class LocalStack implements AutoCloseable {
     b.append("#    ... or with a forged ").append(assertionHeader).append(" -> 401\n");
     b.append("curl -i -H \"Authorization: Bearer $TOKEN\" -H '").append(assertionHeader)
         .append(": eyJhbGciOiJIUzI1NiJ9.e30.AAAA' ").append(gw).append("/orders/42\n\n");
-    b.append("# 3. a token lacking the route's scope (POST /orders needs orders:write) -> 403\n");
+    b.append("# 3. a token lacking the route's scope (POST /orders needs orders:write) -> 403 scope_denied from the edge\n");
     b.append("curl -i -X POST -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{}' ")
         .append(edgeUrl).append("/orders\n\n");
+    b.append("#    a path the path rule refuses (encoded slash, dot segments) -> 400 path_not_normal from the edge\n");
+    b.append("curl -i --path-as-is -H \"Authorization: Bearer $TOKEN\" ").append(edgeUrl).append("/orders/1%2F..%2Fadmin\n\n");
     b.append("# 4. force a key rotation (KeyRotationFunction {\"action\":\"rotate\",\"force\":true}), then requests keep working\n");
     b.append("curl -s -X POST ").append(adminUrl).append("/rotate; echo\n");
     b.append("curl -s ").append(adminUrl).append("/keys; echo\n");
@@ -543,6 +597,8 @@ public final class LocalStack implements AutoCloseable {
     b.append("curl -i -X POST -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '")
         .append(sampleLogBatch()).append("' ").append(edgeUrl).append("/edge/logs\n");
     b.append("curl -s ").append(adminUrl).append("/logs\n\n");
+    b.append("# 6. watch it all on one page (timeline, rejections by reason, key set, anomaly flag)\n");
+    b.append("open ").append(pageUrl()).append("\n\n");
     b.append("Stop with Ctrl-C.\n");
     return b.toString();
   }
@@ -579,67 +635,12 @@ public final class LocalStack implements AutoCloseable {
     if (c instanceof LocalApiGateway) {
       return 1;
     }
-    if (c instanceof FramedProcessFunction) {
+    if (c instanceof WarmFunction) {
       return 2;
     }
     if (c instanceof MotoServer) {
       return 9;
     }
     return 5;
-  }
-
-  // ------------------------------------------------------------------ command line
-
-  /**
-   * {@code run-local [--gateway-port N] [--edge-port N] [--admin-port N] [--edgekv-port N]
-   * [--parameter-overrides "K=V ..."] [--authorizer-cache-ttl SECONDS] [--edge-verify-jwt on|off] [--log-dir DIR]}.
-   */
-  public static void main(String[] args) throws Exception {
-    Options options = Options.defaults().withProgress(System.out);
-    int gw = 0;
-    int edgePort = 0;
-    int adminPort = 0;
-    int kvPort = 0;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--gateway-port" -> gw = Integer.parseInt(args[++i]);
-        case "--edge-port" -> edgePort = Integer.parseInt(args[++i]);
-        case "--admin-port" -> adminPort = Integer.parseInt(args[++i]);
-        case "--edgekv-port" -> kvPort = Integer.parseInt(args[++i]);
-        case "--parameter-overrides" -> options = options.withParameterOverrides(
-            LocalInvoke.parseParameterOverrides(args[++i]));
-        case "--authorizer-cache-ttl" -> options = options.withAuthorizerCacheTtl(
-            Duration.ofSeconds(Long.parseLong(args[++i])));
-        case "--edge-verify-jwt" -> {
-          boolean on = "on".equals(args[++i]);
-          Options o = options;
-          options = new Options(o.projectDir(), o.gatewayPort(), o.edgePort(), o.adminPort(), o.edgeKvPort(),
-              o.parameterOverrides(), o.authorizerCacheTtl(), on, o.logDir(), o.progress());
-        }
-        case "--log-dir" -> options = options.withLogDir(Path.of(args[++i]).toAbsolutePath());
-        case "-h", "--help" -> {
-          System.out.println("""
-              usage: run-local [--gateway-port N] [--edge-port N] [--admin-port N] [--edgekv-port N]
-                               [--parameter-overrides "Name=Value ..."] [--authorizer-cache-ttl SECONDS]
-                               [--edge-verify-jwt on|off] [--log-dir DIR]
-              Starts moto, the EdgeKV stand-in, the functions, the local API gateway and the local edge.
-              Ports default to free ones. Ctrl-C stops everything.""");
-          return;
-        }
-        default -> {
-          System.err.println("unknown argument " + args[i] + " (try --help)");
-          System.exit(2);
-        }
-      }
-    }
-    options = options.withPorts(gw, edgePort, adminPort, kvPort);
-    LocalStack stack = LocalStack.start(options);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("\nstopping the local stack ...");
-      stack.close();
-    }, "local-stack-shutdown"));
-    System.out.println();
-    System.out.println(stack.describe());
-    Thread.currentThread().join();
   }
 }

@@ -151,11 +151,36 @@ class LocalStackEndToEndTest {
 
   @Test
   @Order(3)
-  @DisplayName("a token lacking the route's scope (POST /orders needs orders:write): 403")
-  void lackingScopeIsForbidden() throws Exception {
-    HttpResponse<String> r = post(stack.edgeUrl() + "/orders", "{}", bearer());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
-    assertThat(r.body()).contains("explicit deny");
+  @DisplayName("route policy: with the scope 200; without it 403 scope_denied from the edge (the gateway never sees it); a forged assertion straight to the gateway 401")
+  void routePolicyAtTheEdgeAndTheOrigin() throws Exception {
+    HttpResponse<String> granted = get(stack.edgeUrl() + "/orders/42", bearer());
+    assertThat(granted.statusCode()).as(granted.body()).isEqualTo(200);
+
+    int gatewayRequests = stack.gateway().requests();
+    HttpResponse<String> denied = post(stack.edgeUrl() + "/orders", "{}", bearer());
+    assertThat(denied.statusCode()).as(denied.body()).isEqualTo(403);
+    assertThat(json(denied.body()).path("reason").asText()).isEqualTo("scope_denied");
+    assertThat(stack.gateway().requests()).as("refused at the edge: nothing reached the gateway").isEqualTo(gatewayRequests);
+
+    HttpResponse<String> forged = post(stack.gatewayUrl() + "/orders", "{}", Map.of("Authorization", "Bearer " + token,
+        "X-Edge-Assertion", "eyJhbGciOiJIUzI1NiIsInR5cCI6ImVkZ2Urand0Iiwia2lkIjoieCJ9.e30.AAAA"));
+    assertThat(forged.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("path rule: an encoded slash or dot segment is 400 at the edge; signed straight to the gateway, 401")
+  void pathRuleOnBothSides() throws Exception {
+    int gatewayRequests = stack.gateway().requests();
+    for (String path : new String[] {"/orders/1%2F..%2Fadmin", "/orders/%2e%2e/admin", "/orders//42"}) {
+      HttpResponse<String> edge = get(stack.edgeUrl() + path, bearer());
+      assertThat(edge.statusCode()).as(path + ": " + edge.body()).isEqualTo(400);
+      assertThat(json(edge.body()).path("reason").asText()).isEqualTo("path_not_normal");
+    }
+    assertThat(stack.gateway().requests()).isEqualTo(gatewayRequests);
+    String path = "/orders/1%2F..%2Fadmin";
+    HttpResponse<String> origin = straightToGateway(path, assertion(key(KeyState.CURRENT), "GET", path));
+    assertThat(origin.statusCode()).as(origin.body()).isEqualTo(401);
   }
 
   @Test
@@ -235,5 +260,26 @@ class LocalStackEndToEndTest {
     });
     assertThat(straightToGateway("/orders/42", assertion(key(KeyState.CURRENT), "GET", "/orders/42")).statusCode())
         .as("the CURRENT key still works").isEqualTo(200);
+  }
+
+  @Test
+  @Order(8)
+  @DisplayName("admin endpoints: a wrong method is 405 naming the right one; a revoke without kid is 400")
+  void adminEndpointsAnswerMisuseClearly() throws Exception {
+    HttpResponse<String> rotateWithGet = get(stack.adminUrl() + "/rotate", Map.of());
+    assertThat(rotateWithGet.statusCode()).isEqualTo(405);
+    assertThat(rotateWithGet.headers().firstValue("Allow")).hasValue("POST");
+    assertThat(rotateWithGet.body()).contains("use POST /_local/rotate");
+
+    HttpResponse<String> tokenWithPost = post(stack.adminUrl() + "/token", "", Map.of());
+    assertThat(tokenWithPost.statusCode()).isEqualTo(405);
+    assertThat(tokenWithPost.body()).contains("use GET /_local/token");
+
+    HttpResponse<String> revokeWithoutKid = post(stack.adminUrl() + "/revoke", "", Map.of());
+    assertThat(revokeWithoutKid.statusCode()).isEqualTo(400);
+    assertThat(revokeWithoutKid.body()).contains("missing kid");
+    assertThat(post(stack.adminUrl() + "/revoke?kid=", "", Map.of()).statusCode()).isEqualTo(400);
+
+    assertThat(get(stack.adminUrl() + "/nothing-here", Map.of()).statusCode()).isEqualTo(404);
   }
 }
