@@ -122,14 +122,15 @@ public final class Priming extends PrimingSteps {
   private boolean primeAssertion() {
     AuthorizerCore core = syntheticCore();
     String assertion = syntheticAssertion();
-    boolean allowed = false;
+    boolean verified = false;
     for (int i = 0; i < 200; i++) {
-      allowed = core.decide(AuthRequest.of("GET", "/priming/1", assertion, null, ARN)).outcome()
-          == Decision.Outcome.ALLOW;
+      // verified: Allow, or a Deny of the shipped route policy (the synthetic route is in no rule)
+      verified = core.decide(AuthRequest.of("GET", "/priming/1", assertion, null, ARN)).outcome()
+          != Decision.Outcome.UNAUTHORIZED;
       core.decide(AuthRequest.of("GET", "/priming/1", assertion.substring(0, assertion.length() - 2) + "AA", null, ARN));
     }
     AuthorizerCore.sha256Base64Url("priming");
-    return allowed;
+    return verified;
   }
 
   private static boolean primeEvents() throws Rejection {

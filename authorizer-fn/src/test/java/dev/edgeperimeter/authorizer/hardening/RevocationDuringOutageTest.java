@@ -65,7 +65,7 @@ class RevocationDuringOutageTest {
   private Authorizer authorizer(Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>(keys.edgeEnvironment());
     env.putAll(overrides);
-    AuthorizerConfig config = AuthorizerConfig.fromEnv(Env.of(env));
+    AuthorizerConfig config = AuthorizerConfig.fromEnv(Env.of(env)).withRouteScopes(dev.edgeperimeter.authorizer.policy.RouteScopes.none());
     CountingClients up = new CountingClients(server);
     CountingClients down = CountingClients.unreachable(server);
     KeySetSource rows = (set, deadline) -> (outage ? down : up).keyStore(config).load(set, deadline);

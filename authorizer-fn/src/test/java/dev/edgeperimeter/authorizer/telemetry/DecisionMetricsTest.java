@@ -41,7 +41,7 @@ class DecisionMetricsTest {
     env.put("POWERTOOLS_SERVICE_NAME", "authorizer");
     env.put("POWERTOOLS_METRICS_NAMESPACE", namespace);
     MemoryKeys keys = MemoryKeys.standard();
-    Authorizer authorizer = Authorizer.create(AuthorizerConfig.fromEnv(Env.of(env)), keys.rows(), MemoryKeys.decrypter(),
+    Authorizer authorizer = Authorizer.create(AuthorizerConfig.fromEnv(Env.of(env)).withRouteScopes(dev.edgeperimeter.authorizer.policy.RouteScopes.none()), keys.rows(), MemoryKeys.decrypter(),
         null, MutableClock.at(Minter.NOW));
     return new RestRequestAuthorizerHandler(authorizer.pipeline());
   }
