@@ -58,7 +58,8 @@ class AuthorizerAcceptanceTest {
         "KMS_KEY_ID", world.kmsKeyId,
         "EDGE_ISSUERS", ISSUER,
         "EDGE_AUDIENCE", AUDIENCE,
-        "KEY_CACHE_TTL_SECONDS", Long.toString(KEY_CACHE_TTL.toSeconds()))));
+        "KEY_CACHE_TTL_SECONDS", Long.toString(KEY_CACHE_TTL.toSeconds()))))
+        .withRouteScopes(dev.edgeperimeter.authorizer.policy.RouteScopes.none()); // about keys, not routes
     // the authorizer as deployed: the shared SDK key store and KMS cipher, on the same moto
     authorizer = Authorizer.create(config, world.moto.clients(), null, world.clock).pipeline().core();
   }
