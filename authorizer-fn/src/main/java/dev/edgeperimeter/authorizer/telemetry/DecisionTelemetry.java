@@ -39,6 +39,7 @@ public final class DecisionTelemetry {
 
   private final Metrics metrics;
   private final String service;
+  private final String namespace;
 
   /**
    * @param metrics   the Powertools metrics instance of the function
@@ -48,8 +49,7 @@ public final class DecisionTelemetry {
   public DecisionTelemetry(Metrics metrics, String namespace, String service) {
     this.metrics = metrics;
     this.service = service;
-    metrics.setNamespace(namespace);
-    metrics.clearDefaultDimensions(); // one dimension set per document: service and Reason together
+    this.namespace = namespace;
   }
 
   /** The log line and EMF document of one decision. */
@@ -77,13 +77,17 @@ public final class DecisionTelemetry {
       DECISIONS.info("authorizer decision", entries(fields));
     }
 
-    metrics.addDimension(DimensionSet.of(SERVICE_DIMENSION, service, REASON_DIMENSION, d.reason().code()));
-    metrics.addMetric(d.outcome().metricName(), 1, MetricUnit.COUNT);
-    if (d.degraded()) {
-      metrics.addMetric("DegradedDecision", 1, MetricUnit.COUNT);
-    }
-    metrics.addMetric("DecisionLatency", latencyMicros, MetricUnit.MICROSECONDS);
-    metrics.flush();
+    // one document, one dimension set: service and Reason together (Powertools would add its own
+    // "Service" set to the shared instance's documents)
+    metrics.flushMetrics(m -> {
+      m.setNamespace(namespace);
+      m.setDefaultDimensions(DimensionSet.of(SERVICE_DIMENSION, service, REASON_DIMENSION, d.reason().code()));
+      m.addMetric(d.outcome().metricName(), 1, MetricUnit.COUNT);
+      if (d.degraded()) {
+        m.addMetric("DegradedDecision", 1, MetricUnit.COUNT);
+      }
+      m.addMetric("DecisionLatency", latencyMicros, MetricUnit.MICROSECONDS);
+    });
   }
 
   /** A defect while handling an event (answered Unauthorized, {@code internal_error}). */
