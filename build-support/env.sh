@@ -122,3 +122,14 @@ ensure_browser_test_deps() {
     }
   fi
 }
+
+# spin (and gcc) model-check the rotation protocol (model/check); install them when missing.
+ensure_spin() {
+  if ! need spin || ! need gcc; then
+    if [ "$(id -u)" = 0 ] && need apt-get; then
+      echo "installing spin and gcc with apt-get" >&2
+      apt-get update -qq && apt-get install -y -qq spin gcc >/dev/null
+    fi
+  fi
+  need spin && need gcc || { echo "error: spin and gcc are needed for model/check (Debian: apt-get install spin gcc)" >&2; return 1; }
+}
