@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  */
 class RoutePolicyFuzzTest {
   private static final Pattern NOT_NORMAL = Pattern.compile(
-      "(^|/)\\.{1,2}(/|$)|//|\\\\|%(?![0-9A-Fa-f]{2})|%(3[0-9]|4[1-9A-Fa-f]|5[0-9Aa]|6[1-9A-Fa-f]|7[0-9Aa]|2[DdEeFf]|5[CcFf]|7[Ee])");
+      "(^|/)\\.{1,2}(/|\\z)|//|\\\\|%(?![0-9A-Fa-f]{2})|%(3[0-9]|4[1-9A-Fa-f]|5[0-9Aa]|6[1-9A-Fa-f]|7[0-9Aa]|2[DdEeFf]|5[CcFf]|7[Ee])");
   private static final RouteScopes SHIPPED = RouteScopes.shipped();
 
   /** Arbitrary table text: a parsed table whose every rule is well formed, or the documented rejection. */
