@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -96,6 +97,14 @@ public final class EdgeKeyCache implements EdgeKeyResolver {
       throw new Rejection(Reason.KEYS_UNAVAILABLE);
     }
     return new Match(entry.key(), read.get().degraded());
+  }
+
+  /**
+   * The kids of the key set, read as a request reads it (loaded only when none is cached or the
+   * cached one has expired); none when the key set cannot be read. SnapStart priming resolves each.
+   */
+  public Set<String> kids() {
+    return cache.get().map(r -> r.value().keySet()).orElse(Set.of());
   }
 
   /** Loads the key set now (SnapStart priming); failures are reported. Whether a key set is cached. */

@@ -42,6 +42,10 @@ public final class AuthorizerPipeline {
     return core;
   }
 
+  public DecisionTelemetry telemetry() {
+    return telemetry;
+  }
+
   /**
    * Handles one event of {@code type}.
    *

@@ -5,9 +5,14 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 import dev.edgeperimeter.authorizer.core.Decision;
 import dev.edgeperimeter.authorizer.core.Reason;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.NOPLogger;
+import software.amazon.cloudwatchlogs.emf.environment.EnvironmentProvider;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.model.DimensionSet;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
@@ -37,6 +42,7 @@ public final class DecisionTelemetry {
   private static final Logger DECISIONS = LoggerFactory.getLogger("dev.edgeperimeter.authorizer.decision");
   private static final Logger OPERATIONS = LoggerFactory.getLogger("dev.edgeperimeter.authorizer");
 
+  private final Logger decisions;
   private final Metrics metrics;
   private final String service;
   private final String namespace;
@@ -47,6 +53,11 @@ public final class DecisionTelemetry {
    * @param service   {@code POWERTOOLS_SERVICE_NAME}
    */
   public DecisionTelemetry(Metrics metrics, String namespace, String service) {
+    this(DECISIONS, metrics, namespace, service);
+  }
+
+  private DecisionTelemetry(Logger decisions, Metrics metrics, String namespace, String service) {
+    this.decisions = decisions;
     this.metrics = metrics;
     this.service = service;
     this.namespace = namespace;
@@ -70,11 +81,11 @@ public final class DecisionTelemetry {
     fields.put("degraded", d.degraded());
     fields.put("latencyMicros", latencyMicros);
     if (d.reason() == Reason.INTERNAL_ERROR) {
-      DECISIONS.error("authorizer decision", entries(fields));
+      decisions.error("authorizer decision", entries(fields));
     } else if (d.degraded()) {
-      DECISIONS.warn("authorizer decision", entries(fields));
+      decisions.warn("authorizer decision", entries(fields));
     } else {
-      DECISIONS.info("authorizer decision", entries(fields));
+      decisions.info("authorizer decision", entries(fields));
     }
 
     // one document, one dimension set: service and Reason together (Powertools would add its own
@@ -88,6 +99,34 @@ public final class DecisionTelemetry {
       }
       m.addMetric("DecisionLatency", latencyMicros, MetricUnit.MICROSECONDS);
     });
+  }
+
+  /**
+   * A telemetry for SnapStart priming: decisions run the same code as the real one, but log lines
+   * go nowhere and EMF documents are formatted by Powertools and dropped ({@link PrimingEmf}), so
+   * priming links and warms the decision path without logging or counting anything.
+   */
+  public static DecisionTelemetry forPriming(String namespace, String service) {
+    return new DecisionTelemetry(NOPLogger.NOP_LOGGER, PrimingEmf.discardingMetrics(), namespace, service);
+  }
+
+  /**
+   * Loads what a restored instance's first decision needs beyond the decision path itself:
+   * Powertools' logging manager, and Lambda's EMF environment resolved (and cached) as Powertools'
+   * flush resolves it.
+   */
+  public static boolean primeLibraries() throws Exception {
+    PowertoolsLogging.clearBuffer(); // loads the logging manager; no log buffer is configured
+    new EnvironmentProvider().resolveEnvironment().get(1, TimeUnit.SECONDS);
+    return true;
+  }
+
+  /**
+   * The SnapStart priming report: one operational line naming the steps that completed, written
+   * through the same structured-argument layout as a decision line.
+   */
+  public static void primed(List<String> steps) {
+    OPERATIONS.info("SnapStart priming completed", entries(Map.of("primingSteps", steps)));
   }
 
   /** A defect while handling an event (answered Unauthorized, {@code internal_error}). */

@@ -55,6 +55,7 @@ public final class UserTokenVerifier {
   private static final JOSEObjectType EDGE_ASSERTION_TYPE = new JOSEObjectType("edge+jwt");
 
   private final DefaultJWTProcessor<SecurityContext> processor;
+  private final VerificationKeys selector;
   private final IssuerKeys keys;
   private final long cacheMillis;
   private final Clock clock;
@@ -87,7 +88,8 @@ public final class UserTokenVerifier {
     };
     processor = new DefaultJWTProcessor<>();
     processor.setJWSTypeVerifier(anyTypeButEdge);
-    processor.setJWSKeySelector(new VerificationKeys(keys, provider));
+    selector = new VerificationKeys(keys, provider);
+    processor.setJWSKeySelector(selector);
     processor.setJWSVerifierFactory(verifiers);
     processor.setJWTClaimsSetVerifier(new UserTokenClaims(issuer, audiences, tokenUse, requiredClaims, skew, clock));
   }
@@ -132,6 +134,18 @@ public final class UserTokenVerifier {
     cache.values().removeIf(c -> c.untilMillis() <= nowMillis);
     if (cache.size() >= MAX_CACHED_TOKENS) {
       cache.clear();
+    }
+  }
+
+  /**
+   * Checks and converts the issuer's current keys for the verifying provider (SnapStart priming);
+   * whether at least one is usable. The JWKS is fetched when none is cached.
+   */
+  public boolean prepareKeys() {
+    try {
+      return selector.prepare() > 0;
+    } catch (KeySourceException e) {
+      return false;
     }
   }
 

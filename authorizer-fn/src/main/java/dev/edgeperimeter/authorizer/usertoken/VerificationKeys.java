@@ -88,6 +88,20 @@ final class VerificationKeys implements JWSKeySelector<SecurityContext> {
     return u.acceptable() ? List.of(u.key()) : List.of();
   }
 
+  /**
+   * Checks and converts every key of the issuer's current JWKS now (SnapStart priming), so the first
+   * token signed with any of them finds its JCA key ready; returns how many are usable.
+   */
+  int prepare() throws KeySourceException {
+    int ready = 0;
+    for (JWK jwk : keys.select(new JWKMatcher.Builder().build())) {
+      if ((jwk instanceof RSAKey || jwk instanceof ECKey) && usable(jwk).acceptable()) {
+        ready++;
+      }
+    }
+    return ready;
+  }
+
   /** The checks that depend on the token's algorithm (cheap: no key material decoded). */
   private static boolean fits(JWK jwk, JWSAlgorithm alg) {
     if (!KeyType.forAlgorithm(alg).equals(jwk.getKeyType())) {

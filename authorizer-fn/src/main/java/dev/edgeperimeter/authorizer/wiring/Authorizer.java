@@ -39,15 +39,17 @@ public final class Authorizer {
   private final AuthorizerConfig config;
   private final EdgeKeyCache keys;
   private final IssuerKeys issuerKeys;
+  private final UserTokenVerifier userTokens;
   private final AuthorizerPipeline pipeline;
   private final RestorableCredentials credentials;
   private final Priming priming;
 
-  private Authorizer(AuthorizerConfig config, EdgeKeyCache keys, IssuerKeys issuerKeys, AuthorizerPipeline pipeline,
-      RestorableCredentials credentials) {
+  private Authorizer(AuthorizerConfig config, EdgeKeyCache keys, IssuerKeys issuerKeys, UserTokenVerifier userTokens,
+      AuthorizerPipeline pipeline, RestorableCredentials credentials) {
     this.config = config;
     this.keys = keys;
     this.issuerKeys = issuerKeys;
+    this.userTokens = userTokens;
     this.pipeline = pipeline;
     this.credentials = credentials;
     this.priming = new Priming(this);
@@ -125,7 +127,7 @@ public final class Authorizer {
     DecisionTelemetry telemetry = new DecisionTelemetry(MetricsFactory.getMetricsInstance(), config.metricsNamespace(),
         config.serviceName());
     AuthorizerPipeline pipeline = new AuthorizerPipeline(core, telemetry, config.httpApiResponse());
-    return new Authorizer(config, keys, jwks, pipeline, credentials);
+    return new Authorizer(config, keys, jwks, users, pipeline, credentials);
   }
 
   public AuthorizerConfig config() {
@@ -143,6 +145,11 @@ public final class Authorizer {
   /** The user tokens' keys; empty in {@code edge} mode. */
   public Optional<IssuerKeys> issuerKeys() {
     return Optional.ofNullable(issuerKeys);
+  }
+
+  /** The user-token verifier; empty in {@code edge} mode. */
+  public Optional<UserTokenVerifier> userTokens() {
+    return Optional.ofNullable(userTokens);
   }
 
   /** SnapStart priming of this authorizer (registered with CRaC only for the environment-built one). */

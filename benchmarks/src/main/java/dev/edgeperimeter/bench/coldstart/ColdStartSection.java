@@ -100,6 +100,7 @@ public final class ColdStartSection {
       List<Double> floor = new ArrayList<>();
       List<Double> primed = new ArrayList<>();
       List<Double> unprimed = new ArrayList<>();
+      List<Double> primedFloor = new ArrayList<>();
       int restores = 0;
       int t = 0;
       for (int i = 0; i < runs; i++) {
@@ -117,9 +118,12 @@ public final class ColdStartSection {
         Run u = run(layout, HANDLER, env, false, event(tokens, mac, t++));
         requireAllow(u, "unprimed");
         unprimed.add(u.firstInvokeMillis());
+        Run pf = run(floorRoot, ConstantHandler.class.getName() + "::handleRequest", floorEnv, true,
+            event(tokens, mac, t++));
+        primedFloor.add(pf.firstInvokeMillis());
         BenchContext.log(String.format(Locale.ROOT, "cold start run %d/%d: %.0f ms (floor %.0f ms); first invoke "
-            + "primed %.1f ms, unprimed %.1f ms", i + 1, runs, r.millis(), f.millis(), p.firstInvokeMillis(),
-            u.firstInvokeMillis()));
+            + "primed %.1f ms (constant handler %.1f ms), unprimed %.1f ms", i + 1, runs, r.millis(), f.millis(),
+            p.firstInvokeMillis(), pf.firstInvokeMillis(), u.firstInvokeMillis()));
       }
       double coldMedian = median(cold);
       double floorMedian = median(floor);
@@ -140,12 +144,17 @@ public final class ColdStartSection {
           ? "the runtime client did not pass SnapStart's restore step: nothing primed"
           : "snap-start init: the runtime client ran the org.crac hooks (beforeCheckpoint, restore step, afterRestore) "
               + "after handler init, then the first invocation timed (Runtime API hand-out to response); floor = the "
-              + "same first invocation of an on-demand environment";
+              + "constant handler started the same way: the runtime client's own first invocation after a restore";
       rows.add(new Row("authorizer first response after SnapStart-style priming, median", median(primed), "ms",
-          median(unprimed), "first invoke, no priming", median(primed) / median(unprimed), "<= 10 ms",
-          Row.verdict(median(primed) <= 10), primeNote));
+          median(primedFloor), "constant handler, same SnapStart-style start", median(primed) / median(primedFloor),
+          "<= 10 ms", Row.verdict(median(primed) <= 10), primeNote));
       rows.add(new Row("authorizer first response after SnapStart-style priming, max", max(primed), "ms",
-          max(unprimed), "first invoke, no priming", max(primed) / max(unprimed), "", Row.Verdict.INFO, ""));
+          max(primedFloor), "constant handler, same SnapStart-style start", max(primed) / max(primedFloor), "",
+          Row.Verdict.INFO, ""));
+      rows.add(new Row("authorizer first response of an on-demand environment (no SnapStart), median",
+          median(unprimed), "ms", median(primed), "the same after priming", median(unprimed) / median(primed), "",
+          Row.Verdict.INFO, "what priming saves: the first invocation after an on-demand init (handler built, "
+              + "nothing primed), timed the same way"));
       return rows;
     } finally {
       jwks.stop(0);
