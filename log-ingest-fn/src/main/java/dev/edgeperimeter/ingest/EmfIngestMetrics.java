@@ -4,6 +4,7 @@ import java.util.Map;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.model.DimensionSet;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+import software.amazon.lambda.powertools.metrics.provider.EmfMetricsProvider;
 
 /**
  * EMF metrics through Powertools (non-AspectJ API: {@code MetricsFactory.getMetricsInstance()},
@@ -27,6 +28,17 @@ public final class EmfIngestMetrics implements IngestMetrics {
   private final Metrics metrics;
   private final String namespace;
   private final String service;
+
+  /**
+   * The function's metrics: Powertools Metrics from its EMF provider, not the shared
+   * {@code MetricsFactory.getMetricsInstance()}, which keeps one metrics object per X-Ray trace id
+   * until {@code flush()} is called on it; {@code flushMetrics} and {@code flushSingleMetric} (one
+   * self-contained document each) never do, so a warm container would hold one object per
+   * invocation it ever answered. The provider's instance keeps nothing between bodies.
+   */
+  public static EmfIngestMetrics of(String namespace, String service) {
+    return new EmfIngestMetrics(new EmfMetricsProvider().getMetricsInstance(), namespace, service);
+  }
 
   public EmfIngestMetrics(Metrics metrics, String namespace) {
     this(metrics, namespace, DEFAULT_SERVICE_NAME);

@@ -20,7 +20,6 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
-import software.amazon.lambda.powertools.metrics.MetricsFactory;
 
 /**
  * {@code POST /edge/logs} (API Gateway REST proxy integration): maps the proxy event to an
@@ -173,7 +172,7 @@ public final class LogIngestHandler implements RequestHandler<APIGatewayProxyReq
       LogIngestService service = new LogIngestService(CONFIG.maxBodyBytes(), clock,
           new CloudWatchLogStore(logs, CONFIG.logGroupName(), RetryPolicy.standard()),
           new DynamoDbIngestLedger(clients.dynamoDb(), CONFIG.ledgerTable(), CONFIG.ledgerTtl(), clock),
-          new EmfIngestMetrics(MetricsFactory.getMetricsInstance(), CONFIG.metricsNamespace(),
+          EmfIngestMetrics.of(CONFIG.metricsNamespace(),
               Env.system().string("POWERTOOLS_SERVICE_NAME", EmfIngestMetrics.DEFAULT_SERVICE_NAME)));
       Core.getGlobalContext().register(PRIMING);
       return service;

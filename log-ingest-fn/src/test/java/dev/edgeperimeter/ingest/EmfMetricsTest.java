@@ -16,7 +16,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import software.amazon.lambda.powertools.metrics.MetricsFactory;
 
 /**
  * EMF through Powertools: per-body counts, status classes, cache ratio, turnaround value arrays,
@@ -57,7 +56,7 @@ class EmfMetricsTest {
     PreparedBody body = new IngestPipeline(Clock.fixed(Samples.NOW, ZoneOffset.UTC))
         .parseNormalizeBatch(Samples.ndjson(30, Samples.NOW_SEC));
     List<Map<String, Object>> docs = emfDocuments(() ->
-        new EmfIngestMetrics(MetricsFactory.getMetricsInstance(), "EdgePerimeterTest").publish(body.format(), body.stats()));
+        EmfIngestMetrics.of("EdgePerimeterTest", EmfIngestMetrics.DEFAULT_SERVICE_NAME).publish(body.format(), body.stats()));
 
     Map<String, Object> main = docs.stream().filter(d -> metricNames(d).contains("RecordsRead")).findFirst().orElseThrow();
     assertThat(main).containsEntry("Format", "ds2").containsEntry("RecordsRead", 30.0).containsEntry("RecordsAccepted", 30.0)
@@ -81,7 +80,7 @@ class EmfMetricsTest {
         + Samples.edgeWorkerEvent(0, now, "error") + "," + Samples.edgeWorkerEvent(1, now, "debug") + ",{\"msg\":\"no ts\"}]}";
     PreparedBody prepared = new IngestPipeline(Clock.fixed(Samples.NOW, ZoneOffset.UTC)).prepare(Samples.utf8(body), null);
     List<Map<String, Object>> docs = emfDocuments(() ->
-        new EmfIngestMetrics(MetricsFactory.getMetricsInstance(), "EdgePerimeterTest").publish(prepared.format(), prepared.stats()));
+        EmfIngestMetrics.of("EdgePerimeterTest", EmfIngestMetrics.DEFAULT_SERVICE_NAME).publish(prepared.format(), prepared.stats()));
     assertThat(docs).anySatisfy(d -> assertThat(d).containsEntry("Reason", "no_timestamp").containsEntry("RecordsRejected", 1.0)
         .containsEntry("Format", "edgeworker"));
     assertThat(docs).anySatisfy(d -> assertThat(d).containsEntry("Severity", "error").containsEntry("EdgeLogRecords", 1.0));
@@ -108,7 +107,7 @@ class EmfMetricsTest {
   @DisplayName("a body whose storage failed after retries counts IngestStorageFailed (service dimension only)")
   void storageFailureCounted() {
     List<Map<String, Object>> docs = emfDocuments(() ->
-        new EmfIngestMetrics(MetricsFactory.getMetricsInstance(), "EdgePerimeterTest", "log-ingest")
+        EmfIngestMetrics.of("EdgePerimeterTest", "log-ingest")
             .storageFailed(BodyFormat.DATASTREAM2_NDJSON));
     assertThat(docs).singleElement().satisfies(d -> {
       assertThat(d).containsEntry("IngestStorageFailed", 1.0).containsEntry("service", "log-ingest");
@@ -161,7 +160,7 @@ class EmfMetricsTest {
     PreparedBody ew = new IngestPipeline(Clock.fixed(Samples.NOW, ZoneOffset.UTC)).prepare(Samples.utf8(
         "{\"v\":1,\"source\":\"edgeworker\",\"batchId\":\"m-2\",\"events\":[" + Samples.edgeWorkerEvent(0, now, "error")
             + ",{\"msg\":\"no ts\"}]}"), null);
-    EmfIngestMetrics metrics = new EmfIngestMetrics(MetricsFactory.getMetricsInstance(), namespace, service);
+    EmfIngestMetrics metrics = EmfIngestMetrics.of(namespace, service);
     List<Map<String, Object>> docs = emfDocuments(() -> {
       metrics.publish(ds2.format(), ds2.stats());
       metrics.publish(ew.format(), ew.stats());
@@ -236,5 +235,36 @@ class EmfMetricsTest {
   @SuppressWarnings("unchecked")
   private static List<List<String>> dimensionSets(Map<String, Object> doc) {
     return directives(doc).stream().flatMap(d -> ((List<List<String>>) d.get("Dimensions")).stream()).toList();
+  }
+
+  /** The number of per-trace metrics objects Powertools' shared instance holds (its private map). */
+  private static int perTraceEntries() throws ReflectiveOperationException {
+    Object shared = software.amazon.lambda.powertools.metrics.MetricsFactory.getMetricsInstance();
+    java.lang.reflect.Field map = shared.getClass().getDeclaredField("metricsMap");
+    map.setAccessible(true);
+    return ((Map<?, ?>) map.get(shared)).size();
+  }
+
+  @Test
+  @DisplayName("a warm container keeps no metrics state per invocation: 300 bodies with distinct X-Ray trace ids")
+  void noStatePerInvocation() throws Exception {
+    // Powertools' shared instance keeps one metrics object per trace id until flush(), which
+    // flushMetrics/flushSingleMetric never call: the function's metrics must not come from it
+    PreparedBody body = new IngestPipeline(Clock.fixed(Samples.NOW, ZoneOffset.UTC))
+        .parseNormalizeBatch(Samples.ndjson(3, Samples.NOW_SEC));
+    EmfIngestMetrics metrics = EmfIngestMetrics.of("EdgePerimeterTest", EmfIngestMetrics.DEFAULT_SERVICE_NAME);
+    int before = perTraceEntries();
+    try {
+      List<Map<String, Object>> docs = emfDocuments(() -> {
+        for (int i = 0; i < 300; i++) {
+          System.setProperty("com.amazonaws.xray.traceHeader", String.format("Root=1-67500000-%024x;Sampled=0", i));
+          metrics.publish(body.format(), body.stats());
+        }
+      });
+      assertThat(docs).hasSizeGreaterThanOrEqualTo(300);
+    } finally {
+      System.clearProperty("com.amazonaws.xray.traceHeader");
+    }
+    assertThat(perTraceEntries()).as("per-trace metrics objects held after 300 invocations").isEqualTo(before);
   }
 }

@@ -16,6 +16,7 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.model.DimensionSet;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+import software.amazon.lambda.powertools.metrics.provider.EmfMetricsProvider;
 
 /**
  * The authorizer's logs and metrics, through Powertools as in the other two functions.
@@ -48,7 +49,19 @@ public final class DecisionTelemetry {
   private final String namespace;
 
   /**
-   * @param metrics   the Powertools metrics instance of the function
+   * The function's decision telemetry: Powertools Metrics from its EMF provider, not the shared
+   * {@code MetricsFactory.getMetricsInstance()}. That instance is scoped per request: it keeps one
+   * metrics object per X-Ray trace id until {@code flush()} is called on it, which
+   * {@code flushMetrics} (one self-contained document per decision) never does, so a warm container
+   * would hold one object per invocation it ever answered. The provider's instance keeps nothing
+   * between decisions.
+   */
+  public static DecisionTelemetry of(String namespace, String service) {
+    return new DecisionTelemetry(new EmfMetricsProvider().getMetricsInstance(), namespace, service);
+  }
+
+  /**
+   * @param metrics   a Powertools metrics instance (see {@link #of} for the function's)
    * @param namespace {@code POWERTOOLS_METRICS_NAMESPACE}
    * @param service   {@code POWERTOOLS_SERVICE_NAME}
    */

@@ -22,7 +22,6 @@ import dev.edgeperimeter.shared.keys.MaterialDecrypter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import software.amazon.lambda.powertools.metrics.MetricsFactory;
 
 /**
  * An authorizer container's parts, wired once from its configuration, apart from the request path:
@@ -124,8 +123,7 @@ public final class Authorizer {
           config.requiredClaims(), config.clockSkew(), config.tokenCacheTtl(), jwks, clock, provider.provider());
     }
     AuthorizerCore core = new AuthorizerCore(config.mode(), assertions, users, config.routeScopes());
-    DecisionTelemetry telemetry = new DecisionTelemetry(MetricsFactory.getMetricsInstance(), config.metricsNamespace(),
-        config.serviceName());
+    DecisionTelemetry telemetry = DecisionTelemetry.of(config.metricsNamespace(), config.serviceName());
     AuthorizerPipeline pipeline = new AuthorizerPipeline(core, telemetry, config.httpApiResponse());
     return new Authorizer(config, keys, jwks, users, pipeline, credentials);
   }

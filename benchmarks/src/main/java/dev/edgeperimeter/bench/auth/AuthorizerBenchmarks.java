@@ -27,7 +27,6 @@ import com.nimbusds.jose.proc.SecurityContext;
 import java.io.ByteArrayInputStream;
 import java.io.PrintStream;
 import java.security.Provider;
-import software.amazon.lambda.powertools.metrics.MetricsFactory;
 import dev.edgeperimeter.bench.coldstart.RestRequestEvent;
 import dev.edgeperimeter.shared.keys.KeyRecord;
 import dev.edgeperimeter.shared.keys.KeyState;
@@ -145,8 +144,7 @@ public class AuthorizerBenchmarks {
       edgeEvents = f.edgeAssertions().stream()
           .map(a -> RestRequestEvent.json(a, null, f.now()).getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
       edgeResponse = new ByteArrayOutputStream(1024);
-      DecisionTelemetry telemetry = new DecisionTelemetry(MetricsFactory.getMetricsInstance(), "EdgePerimeterBench",
-          "authorizer");
+      DecisionTelemetry telemetry = DecisionTelemetry.of("EdgePerimeterBench", "authorizer");
       edgePipeline = new AuthorizerPipeline(edgeCore, telemetry, HttpApiResponse.SIMPLE);
       jwtPipeline = new AuthorizerPipeline(jwtCore, telemetry, HttpApiResponse.SIMPLE);
       String token = f.rs256Tokens().get(0);
