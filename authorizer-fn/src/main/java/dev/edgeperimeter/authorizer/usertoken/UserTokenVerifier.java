@@ -9,7 +9,6 @@ import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
@@ -162,15 +161,19 @@ public final class UserTokenVerifier {
     }
     byte[] header = Base64Url.decodeOrNull(token, 0, d1);
     byte[] claims = header == null ? null : Base64Url.decodeOrNull(token, d1 + 1, d2);
-    if (claims == null || Base64Url.decodeOrNull(token, d2 + 1, token.length()) == null
-        || !strictJsonObject(header) || !strictJsonObject(claims)) {
+    byte[] signature = claims == null ? null : Base64Url.decodeOrNull(token, d2 + 1, token.length());
+    String headerJson = signature == null ? null : StrictUtf8.decodeOrNull(header);
+    String claimsJson = headerJson == null ? null : StrictUtf8.decodeOrNull(claims);
+    if (claimsJson == null || !strictJsonObject(header) || !strictJsonObject(claims)) {
       throw invalid();
     }
     JWTClaimsSet verified;
     SignedJWT jwt;
     try {
-      jwt = new SignedJWT(new Base64URL(token.substring(0, d1)), new Base64URL(token.substring(d1 + 1, d2)),
-          new Base64URL(token.substring(d2 + 1)));
+      // Nimbus parses and verifies the bytes decoded above (no second decode of the same text)
+      jwt = new SignedJWT(new DecodedPart(token.substring(0, d1), header, headerJson),
+          new DecodedPart(token.substring(d1 + 1, d2), claims, claimsJson),
+          new DecodedPart(token.substring(d2 + 1), signature, null));
       verified = processor.process(jwt, null);
     } catch (KeySourceException e) {
       throw new Rejection(Reason.JWKS_UNAVAILABLE);
@@ -186,13 +189,9 @@ public final class UserTokenVerifier {
     return new Result(user, keys.servingStale());
   }
 
-  /** A UTF-8 JSON object, nothing after it, no duplicate member, within the nesting limit. */
-  private static boolean strictJsonObject(byte[] json) {
-    String text = StrictUtf8.decodeOrNull(json);
-    if (text == null) {
-      return false;
-    }
-    try (JsonParser p = JsonLimits.FACTORY.createParser(text)) {
+  /** A JSON object, nothing after it, no duplicate member, within the nesting limit (UTF-8 checked before). */
+  private static boolean strictJsonObject(byte[] utf8) {
+    try (JsonParser p = JsonLimits.FACTORY.createParser(utf8)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return false;
       }

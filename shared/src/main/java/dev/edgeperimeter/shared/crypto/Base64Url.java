@@ -58,31 +58,51 @@ public final class Base64Url {
    * base64url (no exception on the refusal path: callers on a hot path map it to their own error).
    */
   public static byte[] decodeOrNull(CharSequence s, int from, int to) {
-    if (from < 0 || to > s.length() || from > to || !isStrict(s, from, to)) {
+    if (from < 0 || to > s.length() || from > to) {
       return null;
     }
     int len = to - from;
+    int rem = len & 3;
+    if (rem == 1) {
+      return null;
+    }
     byte[] out = new byte[len * 3 / 4];
     int o = 0;
     int i = from;
     int full = from + (len & ~3);
+    int invalid = 0; // negative once any character is outside the alphabet
     while (i < full) {
-      int v = VALUES[s.charAt(i)] << 18 | VALUES[s.charAt(i + 1)] << 12 | VALUES[s.charAt(i + 2)] << 6
-          | VALUES[s.charAt(i + 3)];
+      int a = value(s.charAt(i));
+      int b = value(s.charAt(i + 1));
+      int c = value(s.charAt(i + 2));
+      int d = value(s.charAt(i + 3));
+      invalid |= a | b | c | d;
+      int v = a << 18 | b << 12 | c << 6 | d;
       out[o++] = (byte) (v >> 16);
       out[o++] = (byte) (v >> 8);
       out[o++] = (byte) v;
       i += 4;
     }
-    int rem = to - i;
     if (rem == 2) {
-      out[o] = (byte) ((VALUES[s.charAt(i)] << 2) | (VALUES[s.charAt(i + 1)] >> 4));
+      int a = value(s.charAt(i));
+      int b = value(s.charAt(i + 1));
+      invalid |= a | b | -(b & 0x0F); // 12 bits carry 8: the low 4 must be zero
+      out[o] = (byte) ((a << 2) | (b >> 4));
     } else if (rem == 3) {
-      int v = VALUES[s.charAt(i)] << 18 | VALUES[s.charAt(i + 1)] << 12 | VALUES[s.charAt(i + 2)] << 6;
+      int a = value(s.charAt(i));
+      int b = value(s.charAt(i + 1));
+      int c = value(s.charAt(i + 2));
+      invalid |= a | b | c | -(c & 0x03); // 18 bits carry 16: the low 2 must be zero
+      int v = a << 18 | b << 12 | c << 6;
       out[o++] = (byte) (v >> 16);
       out[o] = (byte) (v >> 8);
     }
-    return out;
+    return invalid < 0 ? null : out;
+  }
+
+  /** The 6-bit value of an alphabet character; negative for any other character. */
+  private static int value(char c) {
+    return c < 128 ? VALUES[c] : -1;
   }
 
   /**
