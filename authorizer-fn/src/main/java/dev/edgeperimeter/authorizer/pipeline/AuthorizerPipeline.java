@@ -10,6 +10,7 @@ import dev.edgeperimeter.authorizer.event.EventParser;
 import dev.edgeperimeter.authorizer.event.EventType;
 import dev.edgeperimeter.authorizer.event.ResponseWriter;
 import dev.edgeperimeter.authorizer.telemetry.DecisionTelemetry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -57,7 +58,7 @@ public final class AuthorizerPipeline {
     boolean policyResponse = type != EventType.HTTP_API || httpApiResponse == HttpApiResponse.IAM;
     Decision decision;
     try {
-      byte[] event = input.readNBytes(EventParser.MAX_EVENT_BYTES + 1);
+      byte[] event = readEvent(input, EventParser.MAX_EVENT_BYTES);
       AuthRequest request = EventParser.parse(type, event, policyResponse);
       if (request.requestId() != null) {
         MDC.put(CORRELATION_ID, request.requestId());
@@ -80,6 +81,32 @@ public final class AuthorizerPipeline {
     } else {
       ResponseWriter.simple(decision, output);
     }
+  }
+
+  /**
+   * The event's bytes, at most {@code max + 1} (one more than allowed tells the parser the event is
+   * too large). A stream that knows its size (the runtime hands over a {@code ByteArrayInputStream})
+   * is read in one copy, without the 16 KiB scratch buffer of {@code readNBytes(int)}.
+   */
+  static byte[] readEvent(InputStream input, int max) throws IOException {
+    int size = input.available();
+    if (size <= 0 || size > max) {
+      return input.readNBytes(max + 1);
+    }
+    byte[] event = new byte[size];
+    int n = input.readNBytes(event, 0, size);
+    int next = n == size ? input.read() : -1;
+    if (n == size && next < 0) {
+      return event;
+    }
+    // the stream did not hold what available() said: go on from what was read
+    ByteArrayOutputStream all = new ByteArrayOutputStream(max + 1);
+    all.write(event, 0, n);
+    if (next >= 0) {
+      all.write(next);
+    }
+    all.write(input.readNBytes(max + 1 - all.size()));
+    return all.toByteArray();
   }
 
   /** API Gateway's 401: a Lambda error whose message is exactly {@code Unauthorized}. */

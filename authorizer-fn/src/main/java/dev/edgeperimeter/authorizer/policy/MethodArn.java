@@ -1,7 +1,5 @@
 package dev.edgeperimeter.authorizer.policy;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * An {@code execute-api} method ARN as API Gateway sends it ({@code methodArn} or {@code routeArn}):
@@ -18,24 +16,118 @@ import java.util.regex.Pattern;
  * @param path   the resource path with a leading {@code /} ({@code /} for the root)
  */
 public record MethodArn(String base, String method, String path) {
-  /**
-   * The whole ARN in one pattern: partition, region, 12-digit account, API id, stage and method of
-   * the characters API Gateway uses (no IAM wildcard can match), then the resource path, if any.
-   */
-  private static final Pattern ARN = Pattern.compile(
-      "(arn:aws(?:-[a-z]+)*:execute-api:[a-z]{2,}(?:-[a-z]+)+-\\d{1,2}:\\d{12}:[A-Za-z0-9]{1,64}/(?:\\$default|[A-Za-z0-9_-]{1,128}))"
-          + "/([A-Z]{1,16}|\\$default)(/.*)?", Pattern.DOTALL);
+  private static final String PREFIX = "arn:";
+  private static final String SERVICE = ":execute-api:";
 
-  /** Parses a method ARN; returns {@code null} when it is not a well-formed one for a single API stage. */
+  /**
+   * Parses a method ARN; returns {@code null} when it is not a well-formed one for a single API
+   * stage. The grammar, field by field (what the checks below accept, without a regex on the hot
+   * path; {@code MethodArnGrammarTest} holds it as a regex and compares):
+   * {@code arn:aws(-[a-z]+)*:execute-api:[a-z]{2,}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:}
+   * {@code [A-Za-z0-9]{1,64}/($default|[A-Za-z0-9_-]{1,128})/([A-Z]{1,16}|$default)(/.*)?}
+   */
   public static MethodArn parse(String arn) {
-    if (arn == null || arn.length() > 2048) {
+    if (arn == null || arn.length() > 2048 || !arn.startsWith(PREFIX)) {
       return null;
     }
-    Matcher m = ARN.matcher(arn);
-    if (!m.matches()) {
+    int partitionEnd = arn.indexOf(':', PREFIX.length());
+    if (partitionEnd < 0 || !partition(arn, PREFIX.length(), partitionEnd)
+        || !arn.startsWith(SERVICE, partitionEnd)) {
       return null;
     }
-    return new MethodArn(m.group(1), m.group(2), m.group(3) == null ? "/" : m.group(3));
+    int regionStart = partitionEnd + SERVICE.length();
+    int regionEnd = arn.indexOf(':', regionStart);
+    int accountEnd = regionEnd < 0 ? -1 : arn.indexOf(':', regionEnd + 1);
+    if (accountEnd < 0 || !region(arn, regionStart, regionEnd) || accountEnd - regionEnd - 1 != 12
+        || !all(arn, regionEnd + 1, accountEnd, MethodArn::digit)) {
+      return null;
+    }
+    int apiEnd = arn.indexOf('/', accountEnd + 1);
+    int stageEnd = apiEnd < 0 ? -1 : arn.indexOf('/', apiEnd + 1);
+    if (stageEnd < 0 || !sized(apiEnd - accountEnd - 1, 1, 64) || !all(arn, accountEnd + 1, apiEnd, MethodArn::alnum)
+        || !(arn.startsWith("$default/", apiEnd + 1) && stageEnd == apiEnd + 9
+            || sized(stageEnd - apiEnd - 1, 1, 128) && all(arn, apiEnd + 1, stageEnd, MethodArn::stageChar))) {
+      return null;
+    }
+    int methodEnd = arn.indexOf('/', stageEnd + 1);
+    int end = methodEnd < 0 ? arn.length() : methodEnd;
+    String method = arn.substring(stageEnd + 1, end);
+    if (!method.equals("$default") && !(sized(method.length(), 1, 16) && all(method, 0, method.length(),
+        c -> c >= 'A' && c <= 'Z'))) {
+      return null;
+    }
+    return new MethodArn(arn.substring(0, stageEnd), method, methodEnd < 0 ? "/" : arn.substring(methodEnd));
+  }
+
+  /** {@code aws(-[a-z]+)*}. */
+  private static boolean partition(String s, int from, int to) {
+    if (!s.startsWith("aws", from)) {
+      return false;
+    }
+    return to == from + 3 || s.charAt(from + 3) == '-' && segments(s, from + 4, to, 1) >= 1;
+  }
+
+  /** {@code [a-z]{2,}(-[a-z]+)+-[0-9]{1,2}}. */
+  private static boolean region(String s, int from, int to) {
+    if (to < 0) {
+      return false;
+    }
+    int lastDash = s.lastIndexOf('-', to - 1);
+    int firstDash = s.indexOf('-', from);
+    if (lastDash < from || firstDash < from + 2 || firstDash == lastDash || !sized(to - lastDash - 1, 1, 2)
+        || !all(s, lastDash + 1, to, MethodArn::digit) || !all(s, from, firstDash, MethodArn::lower)) {
+      return false;
+    }
+    return segments(s, firstDash + 1, lastDash, 1) >= 1;
+  }
+
+  /** Counts the {@code -}-separated segments of lowercase letters in {@code s[from, to)}; -1 if any is empty or not letters. */
+  private static int segments(String s, int from, int to, int minLength) {
+    int count = 0;
+    int start = from;
+    for (int i = from; i <= to; i++) {
+      if (i == to || s.charAt(i) == '-') {
+        if (i - start < minLength || !all(s, start, i, MethodArn::lower)) {
+          return -1;
+        }
+        count++;
+        start = i + 1;
+      }
+    }
+    return count;
+  }
+
+  private interface CharTest {
+    boolean test(char c);
+  }
+
+  private static boolean all(String s, int from, int to, CharTest test) {
+    for (int i = from; i < to; i++) {
+      if (!test.test(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean sized(int length, int min, int max) {
+    return length >= min && length <= max;
+  }
+
+  private static boolean digit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean lower(char c) {
+    return c >= 'a' && c <= 'z';
+  }
+
+  private static boolean alnum(char c) {
+    return digit(c) || lower(c) || c >= 'A' && c <= 'Z';
+  }
+
+  private static boolean stageChar(char c) {
+    return alnum(c) || c == '_' || c == '-';
   }
 
   /** The resource ARN for {@code method} and {@code path} ({@code path} starting with {@code /}). */

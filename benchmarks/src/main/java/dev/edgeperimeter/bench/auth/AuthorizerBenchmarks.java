@@ -52,12 +52,14 @@ import javax.crypto.spec.SecretKeySpec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The authorizer's hot paths, each beside its floor (the bare JCA primitive over the same bytes).
@@ -69,6 +71,8 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
 public class AuthorizerBenchmarks {
 
   /** Cache TTL of the verified-token cache in the distinct-token benchmark. */
@@ -287,6 +291,7 @@ public class AuthorizerBenchmarks {
    * decision's Powertools log line and EMF document, the IAM policy response written.
    */
   @Benchmark
+  @Warmup(iterations = 10, time = 1) // the whole pipeline, Powertools and log4j included: the JIT needs longer
   public int edgeMode(Fixture s) throws IOException {
     byte[][] events = s.edgeEvents;
     ByteArrayOutputStream out = s.edgeResponse;
@@ -307,6 +312,7 @@ public class AuthorizerBenchmarks {
    * verified-token cache, policy, log line and EMF document, response written.
    */
   @Benchmark
+  @Warmup(iterations = 10, time = 1) // as edgeMode
   public int edgeJwtCacheHit(Fixture s) throws IOException {
     byte[][] events = s.jwtEvents;
     ByteArrayOutputStream out = s.edgeResponse;

@@ -71,7 +71,7 @@ public final class ColdStartSection {
           "the authorizer zip has no handler classes: " + layout));
     }
     int runs = ctx.pick(10, 1);
-    TokenFixtures tokens = TokenFixtures.generate(runs * 4 + 2, 0);
+    TokenFixtures tokens = TokenFixtures.generate(runs * 5 + 2, 0);
     byte[] keyMaterial = new byte[32];
     new SecureRandom().nextBytes(keyMaterial);
     MACSigner mac = new MACSigner(keyMaterial);
