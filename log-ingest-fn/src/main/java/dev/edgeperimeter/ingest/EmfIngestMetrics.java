@@ -7,8 +7,8 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 import software.amazon.lambda.powertools.metrics.provider.EmfMetricsProvider;
 
 /**
- * EMF metrics through Powertools (non-AspectJ API: {@code MetricsFactory.getMetricsInstance()},
- * {@code flushMetrics}, {@code flushSingleMetric}). One document per body with dimension
+ * EMF metrics through Powertools (non-AspectJ API: a metrics instance from its EMF provider,
+ * {@code flushMetrics}, {@code flushSingleMetric}; see {@link #of}). One document per body with dimension
  * {@code Format} ({@code edgeworker} | {@code ds2}):
  * {@code RecordsRead}, {@code RecordsAccepted}, {@code RecordsRejected}, {@code CdnStatus2xx..5xx},
  * {@code CacheHits}, {@code CacheMisses}, {@code CacheHitRatio} (percent), and the value arrays

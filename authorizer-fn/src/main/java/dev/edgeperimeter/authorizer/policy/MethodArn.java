@@ -20,8 +20,8 @@ public record MethodArn(String base, String method, String path) {
   private static final String SERVICE = ":execute-api:";
 
   /**
-   * Parses a method ARN; returns {@code null} when it is not a well-formed one for a single API
-   * stage. The grammar, field by field (what the checks below accept, without a regex on the hot
+   * Parses a method ARN (at most 2048 characters); returns {@code null} when it is not a
+   * well-formed one for a single API stage. The grammar, field by field (what the checks below accept, without a regex on the hot
    * path; {@code MethodArnGrammarTest} holds it as a regex and compares):
    * {@code arn:aws(-[a-z]+)*:execute-api:[a-z]{2,}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:}
    * {@code [A-Za-z0-9]{1,64}/($default|[A-Za-z0-9_-]{1,128})/([A-Z]{1,16}|$default)(/.*)?}

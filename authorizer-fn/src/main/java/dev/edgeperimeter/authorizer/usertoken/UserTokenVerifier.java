@@ -164,7 +164,7 @@ public final class UserTokenVerifier {
     byte[] signature = claims == null ? null : Base64Url.decodeOrNull(token, d2 + 1, token.length());
     String headerJson = signature == null ? null : StrictUtf8.decodeOrNull(header);
     String claimsJson = headerJson == null ? null : StrictUtf8.decodeOrNull(claims);
-    if (claimsJson == null || !strictJsonObject(header) || !strictJsonObject(claims)) {
+    if (claimsJson == null || !strictJsonObject(headerJson) || !strictJsonObject(claimsJson)) {
       throw invalid();
     }
     JWTClaimsSet verified;
@@ -189,9 +189,13 @@ public final class UserTokenVerifier {
     return new Result(user, keys.servingStale());
   }
 
-  /** A JSON object, nothing after it, no duplicate member, within the nesting limit (UTF-8 checked before). */
-  private static boolean strictJsonObject(byte[] utf8) {
-    try (JsonParser p = JsonLimits.FACTORY.createParser(utf8)) {
+  /**
+   * A JSON object, nothing after it, no duplicate member, within the nesting limit. Parsed from the
+   * decoded text, never from bytes: from bytes Jackson would guess UTF-16/32 from zero bytes and
+   * check a different document than the one Nimbus reads.
+   */
+  private static boolean strictJsonObject(String text) {
+    try (JsonParser p = JsonLimits.FACTORY.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return false;
       }

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Set;
 import org.crac.Context;
 import org.crac.Resource;
+import org.slf4j.MDC;
 
 /**
  * SnapStart priming ({@code org.crac}): before the snapshot, everything a first request needs is
@@ -46,8 +47,9 @@ import org.crac.Resource;
  *   <li>{@code pipeline}: the handlers' own code path, {@link AuthorizerPipeline#handle}, for the
  *       three event shapes, allowed and refused, in the configured mode and response format, on
  *       {@link SyntheticRequests} (a constant edge key and a user token signed offline), with a
- *       telemetry that runs the decision's logging and Powertools' EMF flush but writes nothing
- *       ({@link DecisionTelemetry#forPriming}): nothing is logged or counted before the snapshot;</li>
+ *       telemetry whose decision lines go to a no-op logger and whose EMF documents Powertools
+ *       formats and drops ({@link DecisionTelemetry#forPriming}): nothing is logged or counted
+ *       before the snapshot (the log layout itself is primed by the report line below);</li>
  *   <li>{@code user-token}: Nimbus's full verification (no cache) for RS256, PS256 and ES256 on the
  *       configured JCA provider;</li>
  *   <li>and a log line naming the steps that completed, through the structured-argument layout a
@@ -141,6 +143,8 @@ public final class Priming extends PrimingSteps {
       pipeline.handle(type, new ByteArrayInputStream(event), OutputStream.nullOutputStream());
     } catch (RuntimeException unauthorized) {
       // API Gateway's 401, as planned for the forged assertion
+    } finally {
+      MDC.remove(AuthorizerPipeline.CORRELATION_ID); // the handler clears it for real requests
     }
   }
 

@@ -66,7 +66,7 @@ public final class Base64Url {
     if (rem == 1) {
       return null;
     }
-    byte[] out = new byte[len * 3 / 4];
+    byte[] out = new byte[len / 4 * 3 + Math.max(rem - 1, 0)];
     int o = 0;
     int i = from;
     int full = from + (len & ~3);
