@@ -165,6 +165,10 @@ test('a burst of forged assertions raises the local anomaly flag for bad_signatu
     await r.arrayBuffer();
   }
   await page.waitForSelector('#anomaly[data-flagged="true"]');
+  // the flag rises at the threshold (8): the page may refresh before the last two decisions are
+  // logged, so wait for all ten before reading the detail
+  await page.waitForFunction(() => /origin bad_signature: 10 in 60 s/.test(
+    document.querySelector('#anomaly-detail')?.textContent ?? ''));
   assert.match(await page.textContent('#anomaly-detail'), /origin bad_signature: 10 in 60 s/);
   assert.equal(await page.textContent('#origin-counters tr[data-reason="bad_signature"] td.count'), '10');
   const screenshot = process.env.SCREENSHOT ?? join(target, 'local-page.png');
