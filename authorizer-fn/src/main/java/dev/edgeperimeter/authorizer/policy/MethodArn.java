@@ -18,11 +18,12 @@ package dev.edgeperimeter.authorizer.policy;
 public record MethodArn(String base, String method, String path) {
   private static final String PREFIX = "arn:";
   private static final String SERVICE = ":execute-api:";
+  private static final String DEFAULT = "$default";
 
   /**
    * Parses a method ARN (at most 2048 characters); returns {@code null} when it is not a
-   * well-formed one for a single API stage. The grammar, field by field (what the checks below accept, without a regex on the hot
-   * path; {@code MethodArnGrammarTest} holds it as a regex and compares):
+   * well-formed one for a single API stage. The grammar, checked field by field without a regex on
+   * the hot path ({@code MethodArnGrammarTest} holds it as a regex and compares):
    * {@code arn:aws(-[a-z]+)*:execute-api:[a-z]{2,}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:}
    * {@code [A-Za-z0-9]{1,64}/($default|[A-Za-z0-9_-]{1,128})/([A-Z]{1,16}|$default)(/.*)?}
    */
@@ -31,32 +32,47 @@ public record MethodArn(String base, String method, String path) {
       return null;
     }
     int partitionEnd = arn.indexOf(':', PREFIX.length());
-    if (partitionEnd < 0 || !partition(arn, PREFIX.length(), partitionEnd)
-        || !arn.startsWith(SERVICE, partitionEnd)) {
+    if (partitionEnd < 0 || !partition(arn, PREFIX.length(), partitionEnd) || !arn.startsWith(SERVICE, partitionEnd)) {
       return null;
     }
     int regionStart = partitionEnd + SERVICE.length();
     int regionEnd = arn.indexOf(':', regionStart);
     int accountEnd = regionEnd < 0 ? -1 : arn.indexOf(':', regionEnd + 1);
-    if (accountEnd < 0 || !region(arn, regionStart, regionEnd) || accountEnd - regionEnd - 1 != 12
-        || !all(arn, regionEnd + 1, accountEnd, MethodArn::digit)) {
+    if (accountEnd < 0 || !region(arn, regionStart, regionEnd) || !account(arn, regionEnd + 1, accountEnd)) {
       return null;
     }
     int apiEnd = arn.indexOf('/', accountEnd + 1);
     int stageEnd = apiEnd < 0 ? -1 : arn.indexOf('/', apiEnd + 1);
-    if (stageEnd < 0 || !sized(apiEnd - accountEnd - 1, 1, 64) || !all(arn, accountEnd + 1, apiEnd, MethodArn::alnum)
-        || !(arn.startsWith("$default/", apiEnd + 1) && stageEnd == apiEnd + 9
-            || sized(stageEnd - apiEnd - 1, 1, 128) && all(arn, apiEnd + 1, stageEnd, MethodArn::stageChar))) {
+    if (stageEnd < 0 || !apiId(arn, accountEnd + 1, apiEnd) || !stage(arn, apiEnd + 1, stageEnd)) {
       return null;
     }
     int methodEnd = arn.indexOf('/', stageEnd + 1);
-    int end = methodEnd < 0 ? arn.length() : methodEnd;
-    String method = arn.substring(stageEnd + 1, end);
-    if (!method.equals("$default") && !(sized(method.length(), 1, 16) && all(method, 0, method.length(),
-        c -> c >= 'A' && c <= 'Z'))) {
+    String method = arn.substring(stageEnd + 1, methodEnd < 0 ? arn.length() : methodEnd);
+    if (!method(method)) {
       return null;
     }
     return new MethodArn(arn.substring(0, stageEnd), method, methodEnd < 0 ? "/" : arn.substring(methodEnd));
+  }
+
+  /** {@code [0-9]{12}}. */
+  private static boolean account(String s, int from, int to) {
+    return to - from == 12 && all(s, from, to, MethodArn::digit);
+  }
+
+  /** {@code [A-Za-z0-9]{1,64}}. */
+  private static boolean apiId(String s, int from, int to) {
+    return sized(to - from, 1, 64) && all(s, from, to, MethodArn::alnum);
+  }
+
+  /** {@code $default|[A-Za-z0-9_-]{1,128}}. */
+  private static boolean stage(String s, int from, int to) {
+    return to - from == DEFAULT.length() && s.startsWith(DEFAULT, from)
+        || sized(to - from, 1, 128) && all(s, from, to, MethodArn::stageChar);
+  }
+
+  /** {@code [A-Z]{1,16}|$default}. */
+  private static boolean method(String m) {
+    return m.equals(DEFAULT) || sized(m.length(), 1, 16) && all(m, 0, m.length(), c -> c >= 'A' && c <= 'Z');
   }
 
   /** {@code aws(-[a-z]+)*}. */
