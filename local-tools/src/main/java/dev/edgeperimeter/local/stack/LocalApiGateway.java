@@ -1,7 +1,6 @@
 package dev.edgeperimeter.local.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
@@ -11,13 +10,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -63,11 +59,7 @@ import java.util.function.Consumer;
  * {@code REQUEST} authorizer is played.
  */
 public final class LocalApiGateway implements AutoCloseable {
-  private static final String ACCOUNT = "123456789012";
-  private static final String REGION = "us-east-1";
   private static final int MAX_BODY = 10 * 1024 * 1024;
-  private static final DateTimeFormatter REQUEST_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z",
-      Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
   /**
    * Options.
@@ -86,6 +78,7 @@ public final class LocalApiGateway implements AutoCloseable {
   private final Map<String, FunctionInvoker> functions;
   private final Options options;
   private final String apiId;
+  private final ProxyEvents events;
   private final Map<String, CachedAuthorization> cache = new ConcurrentHashMap<>();
   private final AtomicInteger authorizerInvocations = new AtomicInteger();
   private final AtomicInteger requests = new AtomicInteger();
@@ -105,6 +98,7 @@ public final class LocalApiGateway implements AutoCloseable {
     this.functions = Map.copyOf(functions);
     this.options = options;
     this.apiId = randomApiId();
+    this.events = new ProxyEvents(api.stageName(), apiId);
     this.cacheTtl = options.cacheTtlOverride().orElse(
         Duration.ofSeconds(api.authorizer().map(RestApiDefinition.Authorizer::cacheTtlSeconds).orElse(0)));
     api.authorizer().ifPresent(a -> require(a.functionLogicalId()));
@@ -176,7 +170,7 @@ public final class LocalApiGateway implements AutoCloseable {
 
   /** The ARN API Gateway passes as {@code methodArn} for a request. */
   public String methodArn(String method, String path) {
-    return "arn:aws:execute-api:" + REGION + ":" + ACCOUNT + ":" + apiId + "/" + api.stageName() + "/" + method
+    return "arn:aws:execute-api:" + ProxyEvents.REGION + ":" + ProxyEvents.ACCOUNT + ":" + apiId + "/" + api.stageName() + "/" + method
         + "/" + (path.startsWith("/") ? path.substring(1) : path);
   }
 
@@ -248,8 +242,8 @@ public final class LocalApiGateway implements AutoCloseable {
       return Response.json(403, "{\"message\":\"Missing Authentication Token\"}", "-");
     }
     RestApiDefinition.Route route = match.get().getKey();
-    Request request = new Request(requestId, method, path, rawPath, route, match.get().getValue(),
-        headers(exchange.getRequestHeaders()), query(exchange.getRequestURI().getRawQuery()), body,
+    GatewayRequest request = new GatewayRequest(requestId, method, path, rawPath, route, match.get().getValue(),
+        ProxyEvents.headers(exchange.getRequestHeaders()), ProxyEvents.query(exchange.getRequestURI().getRawQuery()), body,
         exchange.getRemoteAddress().getAddress().getHostAddress(), Instant.now());
 
     ObjectNode authorizerContext = null;
@@ -278,24 +272,10 @@ public final class LocalApiGateway implements AutoCloseable {
     return " jti=" + jti.asText();
   }
 
-  private record Request(String requestId, String method, String path, String rawPath, RestApiDefinition.Route route,
-      Map<String, String> pathParameters, Map<String, List<String>> headers, Map<String, List<String>> query,
-      byte[] body, String sourceIp, Instant time) {
-
-    Optional<String> header(String name) {
-      for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-        if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
-          return Optional.of(e.getValue().get(e.getValue().size() - 1));
-        }
-      }
-      return Optional.empty();
-    }
-  }
-
   private record Authorization(Response denied, ObjectNode context, String status) {
   }
 
-  private Authorization authorize(RestApiDefinition.Authorizer authorizer, Request request) {
+  private Authorization authorize(RestApiDefinition.Authorizer authorizer, GatewayRequest request) {
     List<String> identity = new ArrayList<>();
     for (String header : authorizer.identityHeaders()) {
       Optional<String> value = request.header(header);
@@ -337,7 +317,7 @@ public final class LocalApiGateway implements AutoCloseable {
     if (result == null) {
       authorizerInvocations.incrementAndGet();
       FunctionInvoker.Invocation invocation = functions.get(authorizer.functionLogicalId())
-          .invoke(Json.bytes(authorizerEvent(request, methodArn)));
+          .invoke(Json.bytes(events.authorizerEvent(request, methodArn)));
       if (invocation.error()) {
         String message = errorMessage(invocation);
         return "Unauthorized".equals(message)
@@ -401,98 +381,9 @@ public final class LocalApiGateway implements AutoCloseable {
     }
   }
 
-  private ObjectNode authorizerEvent(Request request, String methodArn) {
-    ObjectNode event = JsonNodeFactory.instance.objectNode();
-    event.put("type", "REQUEST");
-    event.put("methodArn", methodArn);
-    putRequest(event, request);
-    event.set("requestContext", requestContext(request, null));
-    return event;
-  }
-
-  private ObjectNode requestContext(Request request, ObjectNode authorizer) {
-    ObjectNode rc = JsonNodeFactory.instance.objectNode();
-    rc.put("resourceId", Integer.toHexString(request.route().resourcePath().hashCode() & 0xffffff));
-    rc.put("resourcePath", request.route().resourcePath());
-    rc.put("httpMethod", request.method());
-    rc.put("extendedRequestId", request.requestId().substring(0, 8) + "=");
-    rc.put("requestTime", REQUEST_TIME.format(request.time()));
-    rc.put("path", request.rawPath());
-    rc.put("accountId", ACCOUNT);
-    rc.put("protocol", "HTTP/1.1");
-    rc.put("stage", api.stageName());
-    rc.put("domainPrefix", apiId);
-    rc.put("requestTimeEpoch", request.time().toEpochMilli());
-    rc.put("requestId", request.requestId());
-    ObjectNode identity = rc.putObject("identity");
-    for (String field : List.of("cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller", "apiKey",
-        "principalOrgId", "accessKey", "cognitoAuthenticationType", "cognitoAuthenticationProvider", "userArn",
-        "user")) {
-      identity.putNull(field);
-    }
-    identity.put("sourceIp", request.sourceIp());
-    request.header("User-Agent").ifPresentOrElse(ua -> identity.put("userAgent", ua), () -> identity.putNull("userAgent"));
-    rc.put("domainName", apiId + ".execute-api." + REGION + ".amazonaws.com");
-    rc.put("apiId", apiId);
-    if (authorizer != null) {
-      rc.set("authorizer", authorizer);
-    }
-    return rc;
-  }
-
-  /** The request members the REQUEST authorizer event and the proxy integration event share. */
-  private static void putRequest(ObjectNode event, Request request) {
-    event.put("resource", request.route().resourcePath());
-    event.put("path", request.path());
-    event.put("httpMethod", request.method());
-    putValues(event, "headers", "multiValueHeaders", request.headers());
-    if (request.query().isEmpty()) {
-      event.putNull("queryStringParameters");
-      event.putNull("multiValueQueryStringParameters");
-    } else {
-      putValues(event, "queryStringParameters", "multiValueQueryStringParameters", request.query());
-    }
-    putPathParameters(event, request);
-    event.putNull("stageVariables");
-  }
-
-  /** Puts {@code values} the API Gateway way: the last value of each name, and every value. */
-  private static void putValues(ObjectNode event, String singleField, String multiField,
-      Map<String, List<String>> values) {
-    ObjectNode single = event.putObject(singleField);
-    ObjectNode multi = event.putObject(multiField);
-    values.forEach((name, all) -> {
-      single.put(name, all.get(all.size() - 1));
-      ArrayNode array = multi.putArray(name);
-      all.forEach(array::add);
-    });
-  }
-
-  private static void putPathParameters(ObjectNode event, Request request) {
-    if (request.pathParameters().isEmpty()) {
-      event.putNull("pathParameters");
-    } else {
-      ObjectNode params = event.putObject("pathParameters");
-      request.pathParameters().forEach(params::put);
-    }
-  }
-
-  private Response integrate(Request request, ObjectNode authorizerContext, String authorizerStatus) {
-    ObjectNode event = JsonNodeFactory.instance.objectNode();
-    putRequest(event, request);
-    if (authorizerContext != null) {
-      authorizerContext.put("integrationLatency", 0);
-    }
-    event.set("requestContext", requestContext(request, authorizerContext));
-    boolean binary = api.isBinary(request.header("Content-Type").orElse(null));
-    if (request.body().length == 0) {
-      event.putNull("body");
-    } else if (binary) {
-      event.put("body", Base64.getEncoder().encodeToString(request.body()));
-    } else {
-      event.put("body", new String(request.body(), StandardCharsets.UTF_8));
-    }
-    event.put("isBase64Encoded", binary && request.body().length > 0);
+  private Response integrate(GatewayRequest request, ObjectNode authorizerContext, String authorizerStatus) {
+    ObjectNode event = events.integrationEvent(request, authorizerContext,
+        api.isBinary(request.header("Content-Type").orElse(null)));
 
     FunctionInvoker.Invocation invocation = functions.get(request.route().functionLogicalId())
         .invoke(Json.bytes(event));
@@ -538,46 +429,4 @@ public final class LocalApiGateway implements AutoCloseable {
     return new Response(result.get("statusCode").asInt(), headers, body, authorizerStatus);
   }
 
-  /** Header names in canonical Train-Case ({@code x-edge-assertion} → {@code X-Edge-Assertion}). */
-  static String canonicalHeaderName(String name) {
-    StringBuilder out = new StringBuilder(name.length());
-    boolean upper = true;
-    for (char c : name.toCharArray()) {
-      out.append(upper ? Character.toUpperCase(c) : Character.toLowerCase(c));
-      upper = c == '-';
-    }
-    return out.toString();
-  }
-
-  private static Map<String, List<String>> headers(Headers headers) {
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    headers.forEach((name, values) -> out.computeIfAbsent(canonicalHeaderName(name), k -> new ArrayList<>())
-        .addAll(values));
-    return out;
-  }
-
-  private static Map<String, List<String>> query(String rawQuery) {
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    if (rawQuery == null || rawQuery.isEmpty()) {
-      return out;
-    }
-    for (String pair : rawQuery.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-      out.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-    }
-    return out;
-  }
-
-  private static String decode(String s) {
-    try {
-      return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return s;
-    }
-  }
 }

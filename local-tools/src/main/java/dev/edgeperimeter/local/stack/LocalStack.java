@@ -1,11 +1,8 @@
 package dev.edgeperimeter.local.stack;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.edgeperimeter.local.LocalInvoke;
 import dev.edgeperimeter.local.LocalNames;
 import dev.edgeperimeter.local.LocalResources;
 import dev.edgeperimeter.local.page.PerimeterPage;
@@ -209,30 +206,18 @@ public final class LocalStack implements AutoCloseable {
     parameters.putAll(options.parameterOverrides());
 
     out.println("starting the function sandboxes (Lambda's Java runtime client, SnapStart hooks) ...");
+    StackFunctions functions = new StackFunctions(options.projectDir(), template, moto, parameters, logDir);
     for (String fn : List.of("KeyRotationFunction", "AuthorizerFunction", "LogIngestFunction")) {
-      sandboxes.put(fn, javaSandbox(fn).start());
+      sandboxes.put(fn, functions.java(fn).start());
     }
-    Map<String, Object> backend = template.properties("ExampleBackendFunction");
-    FramedProcessFunction node = NodeInlineFunction.create("ExampleBackendFunction",
-        String.valueOf(backend.get("InlineCode")), String.valueOf(backend.get("Handler")),
-        functionEnvironment("ExampleBackendFunction"),
-        Duration.ofSeconds(((Number) template.functionProperty("ExampleBackendFunction", "Timeout").orElse(3)).longValue()),
-        logDir.resolve("ExampleBackendFunction"), logDir.resolve("ExampleBackendFunction.log"));
-    sandboxes.put("ExampleBackendFunction", node.start());
+    sandboxes.put("ExampleBackendFunction", functions.inlineNode("ExampleBackendFunction").start());
     phase("sandboxes", t);
 
     t = System.nanoTime();
     out.println("bootstrapping the key set with KeyRotationFunction ...");
-    byte[] bootstrap;
-    Path bootstrapFile = options.projectDir().resolve("events/key-rotation/bootstrap.json");
-    if (Files.isRegularFile(bootstrapFile)) {
-      bootstrap = Files.readAllBytes(bootstrapFile);
-      bootstrapEventSource = options.projectDir().relativize(bootstrapFile).toString();
-    } else {
-      bootstrap = "{\"action\":\"bootstrap\"}".getBytes(StandardCharsets.UTF_8);
-      bootstrapEventSource = "{\"action\":\"bootstrap\"} (events/key-rotation/bootstrap.json does not exist)";
-    }
-    FunctionInvoker.Invocation result = sandboxes.get("KeyRotationFunction").invoke(bootstrap);
+    BootstrapEvent bootstrap = BootstrapEvent.read(options.projectDir());
+    bootstrapEventSource = bootstrap.source();
+    FunctionInvoker.Invocation result = sandboxes.get("KeyRotationFunction").invoke(bootstrap.bytes());
     if (result.error()) {
       throw new IOException("KeyRotationFunction failed to bootstrap the key set: " + result.text()
           + " (log: " + sandboxes.get("KeyRotationFunction").logFile() + ")");
@@ -314,34 +299,6 @@ public final class LocalStack implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     }
-  }
-
-  private LocalInvoke.Request invokeRequest(String logicalId) {
-    Map<String, String> processEnv = new LinkedHashMap<>(moto.environment());
-    for (String name : List.of("PATH", "HOME", "TMPDIR", "LANG")) {
-      String value = System.getenv(name);
-      if (value != null) {
-        processEnv.put(name, value);
-      }
-    }
-    Map<String, Map<String, String>> envVars = Map.of(
-        "Parameters", Map.of("LOCAL_AWS_ENDPOINT_URL", moto.endpoint().toString()));
-    return new LocalInvoke.Request(logicalId, null, envVars, parameters, processEnv);
-  }
-
-  private Map<String, String> functionEnvironment(String logicalId) {
-    return new LocalInvoke(options.projectDir(), template).functionEnvironment(invokeRequest(logicalId));
-  }
-
-  private JavaFunction javaSandbox(String logicalId) {
-    LocalInvoke invoker = new LocalInvoke(options.projectDir(), template);
-    LocalInvoke.Request request = invokeRequest(logicalId);
-    int timeout = ((Number) template.functionProperty(logicalId, "Timeout").orElse(3)).intValue();
-    // published versions of a SnapStart function are restored from a snapshot taken after the priming hooks
-    boolean snapStart = invoker.snapStart(logicalId);
-    return new JavaFunction(logicalId, () -> invoker.sandboxOptions(request, null, snapStart),
-        LocalInvoke.functionArn(logicalId), Duration.ofSeconds(timeout), Duration.ofSeconds(30),
-        logDir.resolve(logicalId + ".log"));
   }
 
   // ------------------------------------------------------------------ API for tools and tests
@@ -448,96 +405,13 @@ public final class LocalStack implements AutoCloseable {
 
   private void startAdmin() throws IOException {
     admin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.adminPort()), 16);
-    admin.createContext("/_local", this::handleAdmin);
+    admin.createContext("/_local", new LocalAdmin(this));
     admin.createContext(PerimeterPage.PATH, new PerimeterPage(new PerimeterTimeline(new PerimeterTimeline.Sources(
         logDir.resolve("edge.log"), sandboxes.get("AuthorizerFunction").logFile(),
         logDir.resolve("api-gateway-access.log"), this::edgeLogMessages), java.time.Clock.systemUTC(),
         RollingBaseline.localDefaults()), this::keys, keySet()));
     admin.start();
     started.add(() -> admin.stop(0));
-  }
-
-  private void handleAdmin(HttpExchange exchange) throws IOException {
-    String path = exchange.getRequestURI().getPath();
-    String method = exchange.getRequestMethod();
-    int status = 200;
-    String body;
-    try {
-      switch (method + " " + path) {
-        case "GET /_local/token" -> {
-          var tokens = userPool.signIn();
-          ObjectNode o = JsonNodeFactory.instance.objectNode();
-          o.put("access_token", tokens.accessToken());
-          o.put("id_token", tokens.idToken());
-          o.put("token_type", "Bearer");
-          o.put("expires_in", tokens.expiresIn());
-          body = Json.text(o);
-        }
-        case "POST /_local/rotate" -> body = invocationJson(rotate());
-        case "POST /_local/revoke" -> {
-          String kid = queryParameter(exchange, "kid");
-          if (kid.isEmpty()) {
-            status = 400;
-            body = "{\"error\":\"missing kid: POST /_local/revoke?kid=<kid> (GET /_local/keys lists them)\"}";
-          } else {
-            body = invocationJson(revoke(kid));
-          }
-        }
-        case "GET /_local/keys" -> body = invocationJson(invoke("KeyRotationFunction", "{\"action\":\"status\"}"));
-        case "GET /_local/logs" -> {
-          ArrayNode list = JsonNodeFactory.instance.arrayNode();
-          for (String m : edgeLogMessages()) {
-            try {
-              list.add(Json.MAPPER.readTree(m));
-            } catch (IOException notJson) {
-              list.add(m);
-            }
-          }
-          body = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(list);
-        }
-        case "GET /_local", "GET /_local/" -> body = describe();
-        default -> {
-          String allowed = ADMIN_METHODS.get(path.endsWith("/") && path.length() > 7 ? path.substring(0, path.length() - 1) : path);
-          if (allowed != null) {
-            status = 405;
-            exchange.getResponseHeaders().set("Allow", allowed);
-            body = "{\"error\":\"method " + method + " not allowed: use " + allowed + " " + path + "\"}";
-            break;
-          }
-          status = 404;
-          body = "{\"error\":\"unknown admin endpoint\",\"endpoints\":[\"GET /_local/token\",\"POST /_local/rotate\","
-              + "\"POST /_local/revoke?kid=...\",\"GET /_local/keys\",\"GET /_local/logs\",\"GET /_local/page\"]}";
-        }
-      }
-    } catch (RuntimeException e) {
-      status = 500;
-      body = "{\"error\":" + Json.quote(String.valueOf(e.getMessage())) + "}";
-    }
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", body.startsWith("{") || body.startsWith("[")
-        ? "application/json" : "text/plain; charset=utf-8");
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
-    exchange.close();
-  }
-
-  /** The method each admin endpoint answers. */
-  private static final Map<String, String> ADMIN_METHODS = Map.of(
-      "/_local", "GET", "/_local/token", "GET", "/_local/rotate", "POST", "/_local/revoke", "POST",
-      "/_local/keys", "GET", "/_local/logs", "GET");
-
-  private static String queryParameter(HttpExchange exchange, String name) {
-    String query = Optional.ofNullable(exchange.getRequestURI().getQuery()).orElse("");
-    for (String pair : query.split("&")) {
-      if (pair.startsWith(name + "=")) {
-        return pair.substring(name.length() + 1);
-      }
-    }
-    return "";
-  }
-
-  private static String invocationJson(FunctionInvoker.Invocation invocation) {
-    return invocation.error() ? "{\"functionError\":" + invocation.text() + "}" : invocation.text();
   }
 
   // ------------------------------------------------------------------ description
@@ -574,32 +448,7 @@ public final class LocalStack implements AutoCloseable {
     });
     b.append(String.format(Locale.ROOT, "  %-22s %d ms (%s)%n", "started in", timings.getOrDefault("total", 0L),
         phases));
-    b.append("\nTry it (the demo user's access token expires in an hour; get a new one with the first line):\n\n");
-    b.append("TOKEN=$(curl -s ").append(adminUrl).append("/token | sed 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/')\n");
-    b.append("TOKEN=").append(token).append("\n\n");
-    b.append("# 1. valid user token through the edge -> 200, the backend echoes the authorizer context\n");
-    b.append("curl -i -H \"Authorization: Bearer $TOKEN\" ").append(edgeUrl).append("/orders/42\n\n");
-    b.append("# 2. the same straight to the gateway, without the edge's assertion -> 401\n");
-    b.append("curl -i -H \"Authorization: Bearer $TOKEN\" ").append(gw).append("/orders/42\n");
-    b.append("#    ... or with a forged ").append(assertionHeader).append(" -> 401\n");
-    b.append("curl -i -H \"Authorization: Bearer $TOKEN\" -H '").append(assertionHeader)
-        .append(": eyJhbGciOiJIUzI1NiJ9.e30.AAAA' ").append(gw).append("/orders/42\n\n");
-    b.append("# 3. a token lacking the route's scope (POST /orders needs orders:write) -> 403 scope_denied from the edge\n");
-    b.append("curl -i -X POST -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{}' ")
-        .append(edgeUrl).append("/orders\n\n");
-    b.append("#    a path the path rule refuses (encoded slash, dot segments) -> 400 path_not_normal from the edge\n");
-    b.append("curl -i --path-as-is -H \"Authorization: Bearer $TOKEN\" ").append(edgeUrl).append("/orders/1%2F..%2Fadmin\n\n");
-    b.append("# 4. force a key rotation (KeyRotationFunction {\"action\":\"rotate\",\"force\":true}), then requests keep working\n");
-    b.append("curl -s -X POST ").append(adminUrl).append("/rotate; echo\n");
-    b.append("curl -s ").append(adminUrl).append("/keys; echo\n");
-    b.append("curl -i -H \"Authorization: Bearer $TOKEN\" ").append(edgeUrl).append("/orders/43\n\n");
-    b.append("# 5. an EdgeWorker log batch through the edge, then read it back from local CloudWatch Logs\n");
-    b.append("curl -i -X POST -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '")
-        .append(sampleLogBatch()).append("' ").append(edgeUrl).append("/edge/logs\n");
-    b.append("curl -s ").append(adminUrl).append("/logs\n\n");
-    b.append("# 6. watch it all on one page (timeline, rejections by reason, key set, anomaly flag)\n");
-    b.append("open ").append(pageUrl()).append("\n\n");
-    b.append("Stop with Ctrl-C.\n");
+    b.append(TryIt.commands(token, edgeUrl, gw, adminUrl, pageUrl(), assertionHeader));
     return b.toString();
   }
 
