@@ -100,8 +100,9 @@ public final class Priming extends PrimingSteps {
       return false;
     }
     long now = Instant.now().getEpochSecond();
+    Set<String> kids = authorizer.keys().kids();
     for (int i = 0; i < ROUNDS; i++) {
-      for (String kid : authorizer.keys().kids()) {
+      for (String kid : kids) {
         try {
           authorizer.keys().resolve(kid, now);
         } catch (Rejection inactive) {

@@ -38,19 +38,7 @@ public final class Base64Url {
    * padding, length not {@code 4n+1}, unused trailing bits zero. The empty range is valid (no bytes).
    */
   public static boolean isStrict(CharSequence s, int from, int to) {
-    int rem = (to - from) & 3;
-    if (rem == 1) {
-      return false;
-    }
-    int last = 0;
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      if (c >= 128 || (last = VALUES[c]) < 0) {
-        return false;
-      }
-    }
-    // 2 trailing characters carry 12 bits for 8 (low 4 unused), 3 carry 18 for 16 (low 2 unused)
-    return rem == 0 || (rem == 2 ? (last & 0x0F) == 0 : (last & 0x03) == 0);
+    return decodeOrNull(s, from, to) != null; // one definition of the rule: the decoder's
   }
 
   /**
