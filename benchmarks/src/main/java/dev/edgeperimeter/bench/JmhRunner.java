@@ -1,5 +1,12 @@
 package dev.edgeperimeter.bench;
 
+import IOException;
+import PrintStream;
+import UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +23,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 /**
  * Runs JMH benchmarks programmatically (fork 1) and returns their primary scores by method name.
  * The fork inherits this JVM's class path ({@code benchmarks/target/classes} + {@code target/lib/*}).
+ * A smoke run runs every benchmark inside this JVM instead (fork 0): it checks that each benchmark
+ * runs and scores, which a new JVM per benchmark would only make slower (about 3 s each).
  */
 public final class JmhRunner {
 
@@ -30,12 +39,12 @@ public final class JmhRunner {
   }
 
   private final boolean smoke;
-  private final java.nio.file.Path logDir;
+  private final Path logDir;
 
   /**
    * @param logDir where JMH's own output goes ({@code jmh-<Class>.log}): stdout carries only the table
    */
-  public JmhRunner(boolean smoke, java.nio.file.Path logDir) {
+  public JmhRunner(boolean smoke, Path logDir) {
     this.smoke = smoke;
     if (smoke) {
       // a smoke run checks that every benchmark runs, not its numbers: it need not wait for (or fail on)
@@ -52,7 +61,7 @@ public final class JmhRunner {
   public Map<String, Score> run(Class<?> benchmarkClass, List<String> methods, List<String> jvmArgs)
       throws RunnerException {
     ChainedOptionsBuilder options = new OptionsBuilder()
-        .forks(1)
+        .forks(smoke ? 0 : 1)
         .threads(1)
         .shouldFailOnError(true)
         .verbosity(VerboseMode.NORMAL)
@@ -72,7 +81,7 @@ public final class JmhRunner {
     }
     // otherwise each benchmark class (and method) says how long it warms up and measures: the
     // authorizer's whole-pipeline rows need longer for the JIT to finish than a bare primitive
-    Collection<RunResult> results = new Runner(options.build()).run();
+    Collection<RunResult> results = smoke ? inThisJvm(options, jvmArgs) : new Runner(options.build()).run();
     Map<String, Score> scores = new LinkedHashMap<>();
     for (RunResult r : results) {
       String name = r.getParams().getBenchmark();
@@ -81,6 +90,45 @@ public final class JmhRunner {
       scores.put(method, new Score(primary.getScore(), primary.getScoreError(), primary.getScoreUnit()));
     }
     return scores;
+  }
+
+  /**
+   * Fork 0: the benchmarks read their {@code -D} options as system properties of this JVM (set for
+   * the run, then restored), and what they print (Powertools' log lines and EMF documents) goes to
+   * the JMH log instead of the table on stdout. Other JVM options (heap size) do not apply.
+   */
+  private Collection<RunResult> inThisJvm(ChainedOptionsBuilder options, List<String> jvmArgs)
+      throws RunnerException {
+    Map<String, String> previous = new LinkedHashMap<>();
+    for (String arg : jvmArgs) {
+      if (arg.startsWith("-D") && arg.contains("=")) {
+        String key = arg.substring(2, arg.indexOf('='));
+        previous.put(key, System.getProperty(key));
+        System.setProperty(key, arg.substring(arg.indexOf('=') + 1));
+      }
+    }
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    Path printed = logDir.resolve("jmh-in-process-output.log");
+    try (PrintStream sink = new PrintStream(Files.newOutputStream(printed,
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND), true,
+        StandardCharsets.UTF_8)) {
+      System.setOut(sink);
+      System.setErr(sink);
+      return new Runner(options.build()).run();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+      previous.forEach((key, value) -> {
+        if (value == null) {
+          System.clearProperty(key);
+        } else {
+          System.setProperty(key, value);
+        }
+      });
+    }
   }
 
   /** Microseconds per operation of a score in {@code us/op}, {@code ms/op}, {@code ns/op} or {@code s/op}. */

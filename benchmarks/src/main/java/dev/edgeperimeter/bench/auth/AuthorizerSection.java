@@ -34,7 +34,7 @@ public final class AuthorizerSection {
     TokenFixtures.generate(tokens, 64).write(fixtures);
     BenchContext.log("authorizer: " + tokens + " RS256 + " + tokens + " ES256 tokens in " + fixtures);
 
-    BenchContext.log("authorizer: JMH (fork 1), log in " + ctx.workDir().resolve("jmh-AuthorizerBenchmarks.log") + " ...");
+    BenchContext.log("authorizer: JMH (" + (ctx.smoke() ? "in this JVM" : "fork 1") + "), log in " + ctx.workDir().resolve("jmh-AuthorizerBenchmarks.log") + " ...");
     Map<String, Score> s = ctx.jmh().run(AuthorizerBenchmarks.class, List.of(),
         List.of("-Dbench.fixtures=" + fixtures.toAbsolutePath(), "-Xms512m", "-Xmx512m",
             "--enable-native-access=ALL-UNNAMED")); // ACCP loads its native library
