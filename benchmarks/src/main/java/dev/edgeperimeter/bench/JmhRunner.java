@@ -1,8 +1,8 @@
 package dev.edgeperimeter.bench;
 
-import IOException;
-import PrintStream;
-import UncheckedIOException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
