@@ -103,7 +103,7 @@ public final class JmhRunner {
     for (String arg : jvmArgs) {
       if (arg.startsWith("-D") && arg.contains("=")) {
         String key = arg.substring(2, arg.indexOf('='));
-        previous.put(key, System.getProperty(key));
+        previous.putIfAbsent(key, System.getProperty(key));
         System.setProperty(key, arg.substring(arg.indexOf('=') + 1));
       }
     }
@@ -115,12 +115,15 @@ public final class JmhRunner {
         StandardCharsets.UTF_8)) {
       System.setOut(sink);
       System.setErr(sink);
-      return new Runner(options.build()).run();
+      try {
+        return new Runner(options.build()).run();
+      } finally {
+        System.setOut(out); // before the sink closes
+        System.setErr(err);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      System.setOut(out);
-      System.setErr(err);
       previous.forEach((key, value) -> {
         if (value == null) {
           System.clearProperty(key);
