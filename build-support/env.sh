@@ -3,6 +3,19 @@
 
 # A JDK whose major version is at least 21: JAVA_HOME if it qualifies, else the newest under
 # /usr/lib/jvm (our machines have the default JDK 17 and a Temurin JDK 25 side by side).
+# the job pools of run-tests, bin/fuzz and model/check use `wait -n -p` (bash 5.1)
+require_bash_5_1() {
+  if [ "${BASH_VERSINFO[0]}" -lt 5 ] || { [ "${BASH_VERSINFO[0]}" -eq 5 ] && [ "${BASH_VERSINFO[1]}" -lt 1 ]; }; then
+    echo "$(basename "$0"): needs bash 5.1 or newer (this is $BASH_VERSION)" >&2
+    exit 2
+  fi
+}
+
+# script_help FILE: the comment block at the top of FILE (after the #! line), without the '# '
+script_help() {
+  awk 'NR > 1 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "$1"
+}
+
 java_major() {
   "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1
 }
