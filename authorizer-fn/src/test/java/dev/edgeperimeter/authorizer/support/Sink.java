@@ -28,9 +28,14 @@ public final class Sink {
     listen();
   }
 
-  /** Makes this the sink that receives {@code System.out} lines (again). */
+  /**
+   * Makes this the sink that receives {@code System.out} lines (again). A line left unfinished by
+   * whatever ran before (jqwik, for one, ends its report without a newline) is dropped, so it cannot
+   * prefix this test's first telemetry line.
+   */
   public Sink listen() {
     TEE.flush();
+    TEE.dropUnfinishedLine();
     current = this;
     return this;
   }
@@ -103,6 +108,10 @@ public final class Sink {
     @Override
     public synchronized void flush() {
       original.flush();
+    }
+
+    synchronized void dropUnfinishedLine() {
+      line.reset();
     }
 
     private void deliver() {
