@@ -1,9 +1,7 @@
 # Sourced by ./run-tests, ./run-local, ./bench and bin/*: picks a JDK 21+ and checks the tools.
 # shellcheck shell=bash
 
-# A JDK whose major version is at least 21: JAVA_HOME if it qualifies, else the newest under
-# /usr/lib/jvm (our machines have the default JDK 17 and a Temurin JDK 25 side by side).
-# the job pools of run-tests, bin/fuzz and model/check use `wait -n -p` (bash 5.1)
+# the job pool below uses `wait -n -p` (bash 5.1); run-tests checks it up front for its steps
 require_bash_5_1() {
   if [ "${BASH_VERSINFO[0]}" -lt 5 ] || { [ "${BASH_VERSINFO[0]}" -eq 5 ] && [ "${BASH_VERSINFO[1]}" -lt 1 ]; }; then
     echo "$(basename "$0"): needs bash 5.1 or newer (this is $BASH_VERSION)" >&2
@@ -16,6 +14,45 @@ script_help() {
   awk 'NR > 1 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "$1"
 }
 
+# A pool of background jobs (bin/fuzz, model/check): at most SIZE at once, each in a process group
+# of its own, so that stopping a job stops everything it started; a job's output goes to a file that
+# is printed when the job ends. Ctrl-C or TERM end the script by that signal; its EXIT trap must
+# call pool_stop.
+#   pool_init SIZE;  pool_run OUTPUT_FILE COMMAND...;  pool_finish   (then: $pool_passed, $pool_failed)
+declare -A pool_jobs=()  # pid (= process group) -> the job's output file
+pool_init() {
+  pool_size="$1" pool_passed=0 pool_failed=0
+  pool_jobs=()
+  trap 'trap - INT; kill -INT $$' INT    # re-raised: a caller sees the run end by the signal
+  trap 'trap - TERM; kill -TERM $$' TERM
+  set -m
+}
+pool_run() {
+  local output="$1"; shift
+  while [ "${#pool_jobs[@]}" -ge "$pool_size" ]; do pool_collect; done
+  { set +m; "$@"; } >"$output" 2>&1 &  # the pool's job control is not the job's
+  pool_jobs[$!]="$output"
+}
+pool_collect() {
+  local pid="" status=0
+  wait -n -p pid || status=$?
+  [ -n "$pid" ] || { echo "$(basename "$0"): lost track of a running job" >&2; exit 1; }
+  cat "${pool_jobs[$pid]}"
+  if [ "$status" -eq 0 ]; then pool_passed=$((pool_passed + 1)); else pool_failed=$((pool_failed + 1)); fi
+  unset "pool_jobs[$pid]"
+}
+pool_finish() {
+  while [ "${#pool_jobs[@]}" -gt 0 ]; do pool_collect; done
+  set +m
+}
+pool_stop() {
+  local pid
+  for pid in "${!pool_jobs[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true  # (quietly: no job-control notices)
+}
+
+# A JDK whose major version is at least 21: JAVA_HOME if it qualifies, else the newest under
+# /usr/lib/jvm (our machines have the default JDK 17 and a Temurin JDK 25 side by side).
 java_major() {
   "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1
 }

@@ -25,7 +25,7 @@ fail() { echo "FAILED $*"; failures=$((failures + 1)); }
 steps=($(sed -n 's/^all_steps=(\(.*\))$/\1/p' run-tests))
 [ "${#steps[@]}" -gt 5 ] && [[ " ${steps[*]} " == *" run_tests_selftest "* ]] ||
   { echo "run-tests-selftest: cannot read all_steps=(...) from ./run-tests" >&2; exit 1; }
-# each stand-in prints its name, fails when it is named in FAIL_STEP, and sleeps HANG seconds when it
+# each stand-in prints its name, fails when it is named in FAIL_STEP, and sleeps (300 s) when it
 # is named in HANG_STEP (a marker process, so that the test can see whether it is still running)
 for step in "${steps[@]}"; do
   cat >>"$work/steps.sh" <<EOF
