@@ -123,7 +123,8 @@ public final class LocalInvoke {
     return ((Number) template.functionProperty(logicalId, "MemorySize").orElse(128)).intValue();
   }
 
-  int timeoutSeconds(String logicalId) {
+  /** The function's {@code Timeout} in the template (Lambda's default, 3 s, when it has none). */
+  public int timeoutSeconds(String logicalId) {
     return ((Number) template.functionProperty(logicalId, "Timeout").orElse(3)).intValue();
   }
 

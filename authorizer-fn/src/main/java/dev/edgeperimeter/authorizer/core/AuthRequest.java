@@ -1,5 +1,7 @@
 package dev.edgeperimeter.authorizer.core;
 
+import dev.edgeperimeter.authorizer.policy.MethodArn;
+
 /**
  * What the authorizer decides on, independent of the API Gateway event shape (no Lambda types):
  * built by the event parsers, or directly by tests and benchmarks.
@@ -10,6 +12,8 @@ package dev.edgeperimeter.authorizer.core;
  * @param authorization the {@code Authorization} header value, or {@code null} when absent
  * @param ambiguous     the event carried one of these headers more than once (treated as malformed)
  * @param methodArn     {@code methodArn} / {@code routeArn} of the event, or {@code null}
+ * @param arn           {@code methodArn} parsed ({@link MethodArn#parse}), or {@code null} when absent or
+ *                      not a well-formed API Gateway ARN
  * @param sourceIp      the caller's IP as API Gateway reports it (logging only), or {@code null}
  * @param requestId     API Gateway's request id ({@code requestContext.requestId}), the log lines'
  *                      correlation id, or {@code null} (TOKEN events carry none)
@@ -21,8 +25,16 @@ public record AuthRequest(
     String authorization,
     boolean ambiguous,
     String methodArn,
+    MethodArn arn,
     String sourceIp,
     String requestId) {
+
+  /** A request whose ARN is parsed here. */
+  public AuthRequest(String method, String path, String assertion, String authorization, boolean ambiguous,
+      String methodArn, String sourceIp, String requestId) {
+    this(method, path, assertion, authorization, ambiguous, methodArn, MethodArn.parse(methodArn), sourceIp,
+        requestId);
+  }
 
   /** A request without a correlation id. */
   public AuthRequest(String method, String path, String assertion, String authorization, boolean ambiguous,

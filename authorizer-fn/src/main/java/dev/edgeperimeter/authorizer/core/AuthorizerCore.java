@@ -109,7 +109,7 @@ public final class AuthorizerCore {
     context.put("jti", jti);
     context.put("edgeIssuer", assertion.iss());
 
-    MethodArn arn = MethodArn.parse(request.methodArn());
+    MethodArn arn = request.arn();
     if (arn == null) {
       // no policy to build (HTTP API simple responses): decide on the request's own route
       if (policy.permits(request.method(), request.path(), scopes)) {

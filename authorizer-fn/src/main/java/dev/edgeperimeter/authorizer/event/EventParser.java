@@ -56,20 +56,22 @@ public final class EventParser {
     if (arn == null || (f.type != null && !"TOKEN".equals(f.type))) {
       throw new Rejection(Reason.MALFORMED);
     }
-    return new AuthRequest(arn.method(), arn.path(), f.authorizationToken, null, f.ambiguous, f.methodArn, null);
+    return new AuthRequest(arn.method(), arn.path(), f.authorizationToken, null, f.ambiguous, f.methodArn, arn, null,
+        null);
   }
 
   private static AuthRequest restRequest(Fields f, boolean requireArn) throws Rejection {
-    if (f.httpMethod == null || f.path == null || (requireArn && MethodArn.parse(f.methodArn) == null)) {
+    MethodArn arn = MethodArn.parse(f.methodArn);
+    if (f.httpMethod == null || f.path == null || (requireArn && arn == null)) {
       throw new Rejection(Reason.MALFORMED);
     }
-    return new AuthRequest(f.httpMethod, f.path, f.assertion, f.authorization, f.ambiguous, f.methodArn, f.sourceIp,
-        f.requestId);
+    return new AuthRequest(f.httpMethod, f.path, f.assertion, f.authorization, f.ambiguous, f.methodArn, arn,
+        f.sourceIp, f.requestId);
   }
 
   private static AuthRequest httpApi(Fields f, boolean requireArn) throws Rejection {
-    if (!"2.0".equals(f.version) || f.contextMethod == null || f.rawPath == null
-        || (requireArn && MethodArn.parse(f.routeArn) == null)) {
+    MethodArn arn = MethodArn.parse(f.routeArn);
+    if (!"2.0".equals(f.version) || f.contextMethod == null || f.rawPath == null || (requireArn && arn == null)) {
       throw new Rejection(Reason.MALFORMED);
     }
     String path = f.rawPath;
@@ -82,8 +84,8 @@ public final class EventParser {
         path = path.substring(prefix.length());
       }
     }
-    return new AuthRequest(f.contextMethod, path, f.assertion, f.authorization, f.ambiguous, f.routeArn, f.sourceIp,
-        f.requestId);
+    return new AuthRequest(f.contextMethod, path, f.assertion, f.authorization, f.ambiguous, f.routeArn, arn,
+        f.sourceIp, f.requestId);
   }
 
   /** What the three shapes carry, read in one pass. */

@@ -54,6 +54,14 @@ public final class AuthorizerPipeline {
    * @throws IOException      only when {@code output} fails
    */
   public void handle(EventType type, InputStream input, OutputStream output) throws IOException {
+    try {
+      decideAndAnswer(type, input, output);
+    } finally {
+      MDC.remove(CORRELATION_ID); // the request's id is not the next one's
+    }
+  }
+
+  private void decideAndAnswer(EventType type, InputStream input, OutputStream output) throws IOException {
     long start = System.nanoTime();
     boolean policyResponse = type != EventType.HTTP_API || httpApiResponse == HttpApiResponse.IAM;
     Decision decision;

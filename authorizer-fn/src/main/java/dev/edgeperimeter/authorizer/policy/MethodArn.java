@@ -80,37 +80,32 @@ public record MethodArn(String base, String method, String path) {
     if (!s.startsWith("aws", from)) {
       return false;
     }
-    return to == from + 3 || s.charAt(from + 3) == '-' && segments(s, from + 4, to, 1) >= 1;
+    return to == from + 3 || s.charAt(from + 3) == '-' && letterSegments(s, from + 4, to);
   }
 
   /** {@code [a-z]{2,}(-[a-z]+)+-[0-9]{1,2}}. */
   private static boolean region(String s, int from, int to) {
-    if (to < 0) {
-      return false;
-    }
     int lastDash = s.lastIndexOf('-', to - 1);
     int firstDash = s.indexOf('-', from);
     if (lastDash < from || firstDash < from + 2 || firstDash == lastDash || !sized(to - lastDash - 1, 1, 2)
         || !all(s, lastDash + 1, to, MethodArn::digit) || !all(s, from, firstDash, MethodArn::lower)) {
       return false;
     }
-    return segments(s, firstDash + 1, lastDash, 1) >= 1;
+    return letterSegments(s, firstDash + 1, lastDash);
   }
 
-  /** Counts the {@code -}-separated segments of lowercase letters in {@code s[from, to)}; -1 if any is empty or not letters. */
-  private static int segments(String s, int from, int to, int minLength) {
-    int count = 0;
+  /** {@code [a-z]+(-[a-z]+)*} over {@code s[from, to)}. */
+  private static boolean letterSegments(String s, int from, int to) {
     int start = from;
     for (int i = from; i <= to; i++) {
       if (i == to || s.charAt(i) == '-') {
-        if (i - start < minLength || !all(s, start, i, MethodArn::lower)) {
-          return -1;
+        if (i == start || !all(s, start, i, MethodArn::lower)) {
+          return false;
         }
-        count++;
         start = i + 1;
       }
     }
-    return count;
+    return true;
   }
 
   private interface CharTest {

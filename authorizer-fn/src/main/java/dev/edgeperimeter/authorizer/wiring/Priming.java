@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Set;
 import org.crac.Context;
 import org.crac.Resource;
-import org.slf4j.MDC;
 
 /**
  * SnapStart priming ({@code org.crac}): before the snapshot, everything a first request needs is
@@ -144,8 +143,6 @@ public final class Priming extends PrimingSteps {
       pipeline.handle(type, new ByteArrayInputStream(event), OutputStream.nullOutputStream());
     } catch (RuntimeException unauthorized) {
       // API Gateway's 401, as planned for the forged assertion
-    } finally {
-      MDC.remove(AuthorizerPipeline.CORRELATION_ID); // the handler clears it for real requests
     }
   }
 

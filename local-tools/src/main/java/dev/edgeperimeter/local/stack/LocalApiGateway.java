@@ -170,8 +170,7 @@ public final class LocalApiGateway implements AutoCloseable {
 
   /** The ARN API Gateway passes as {@code methodArn} for a request. */
   public String methodArn(String method, String path) {
-    return "arn:aws:execute-api:" + ProxyEvents.REGION + ":" + ProxyEvents.ACCOUNT + ":" + apiId + "/" + api.stageName() + "/" + method
-        + "/" + (path.startsWith("/") ? path.substring(1) : path);
+    return events.methodArn(method, path);
   }
 
   @Override

@@ -21,8 +21,8 @@ import java.util.Map;
  * request members and {@code requestContext}; and how a request's headers and query string are read.
  */
 final class ProxyEvents {
-  static final String ACCOUNT = "123456789012";
-  static final String REGION = "us-east-1";
+  private static final String ACCOUNT = "123456789012";
+  private static final String REGION = "us-east-1";
   private static final DateTimeFormatter REQUEST_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z",
       Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
@@ -32,6 +32,12 @@ final class ProxyEvents {
   ProxyEvents(String stageName, String apiId) {
     this.stageName = stageName;
     this.apiId = apiId;
+  }
+
+  /** The ARN API Gateway passes as {@code methodArn} for a request. */
+  String methodArn(String method, String path) {
+    return "arn:aws:execute-api:" + REGION + ":" + ACCOUNT + ":" + apiId + "/" + stageName + "/" + method
+        + "/" + (path.startsWith("/") ? path.substring(1) : path);
   }
 
   /** The REST {@code REQUEST} authorizer event. */
@@ -131,7 +137,7 @@ final class ProxyEvents {
   }
 
   /** Header names in canonical Train-Case ({@code x-edge-assertion} → {@code X-Edge-Assertion}). */
-  static String canonicalHeaderName(String name) {
+  private static String canonicalHeaderName(String name) {
     StringBuilder out = new StringBuilder(name.length());
     boolean upper = true;
     for (char c : name.toCharArray()) {

@@ -17,42 +17,37 @@ import java.util.Map;
  * template turns SnapStart on), the inline Node.js backend as a framed process.
  */
 final class StackFunctions {
-  private final Path projectDir;
   private final SamTemplate template;
   private final MotoServer moto;
   private final Map<String, String> parameters;
   private final Path logDir;
+  private final LocalInvoke invoker;
 
   StackFunctions(Path projectDir, SamTemplate template, MotoServer moto, Map<String, String> parameters, Path logDir) {
-    this.projectDir = projectDir;
     this.template = template;
     this.moto = moto;
     this.parameters = parameters;
     this.logDir = logDir;
+    this.invoker = new LocalInvoke(projectDir, template);
   }
 
   /** A Java function of the template in a warm sandbox (not started). */
   JavaFunction java(String logicalId) {
-    LocalInvoke invoker = new LocalInvoke(projectDir, template);
     LocalInvoke.Request request = invokeRequest(logicalId);
     // published versions of a SnapStart function are restored from a snapshot taken after the priming hooks
     boolean snapStart = invoker.snapStart(logicalId);
     return new JavaFunction(logicalId, () -> invoker.sandboxOptions(request, null, snapStart),
-        LocalInvoke.functionArn(logicalId), Duration.ofSeconds(timeoutSeconds(logicalId)), Duration.ofSeconds(30),
+        LocalInvoke.functionArn(logicalId), Duration.ofSeconds(invoker.timeoutSeconds(logicalId)), Duration.ofSeconds(30),
         logDir.resolve(logicalId + ".log"));
   }
 
   /** A function of the template whose Node.js code is inline ({@code InlineCode}), not started. */
   FramedProcessFunction inlineNode(String logicalId) throws IOException {
     Map<String, Object> properties = template.properties(logicalId);
-    Map<String, String> environment = new LocalInvoke(projectDir, template).functionEnvironment(invokeRequest(logicalId));
+    Map<String, String> environment = invoker.functionEnvironment(invokeRequest(logicalId));
     return NodeInlineFunction.create(logicalId, String.valueOf(properties.get("InlineCode")),
-        String.valueOf(properties.get("Handler")), environment, Duration.ofSeconds(timeoutSeconds(logicalId)),
+        String.valueOf(properties.get("Handler")), environment, Duration.ofSeconds(invoker.timeoutSeconds(logicalId)),
         logDir.resolve(logicalId), logDir.resolve(logicalId + ".log"));
-  }
-
-  private long timeoutSeconds(String logicalId) {
-    return ((Number) template.functionProperty(logicalId, "Timeout").orElse(3)).longValue();
   }
 
   private LocalInvoke.Request invokeRequest(String logicalId) {
