@@ -26,7 +26,7 @@ import java.time.Duration;
  * <pre>
  * bin/local-invoke AuthorizerFunction -e events/authorizer/rest-request.json [-n env.json]
  *                  [--parameter-overrides "AuthMode=edge EdgeAudience=orders-api"] [-t template.yaml]
- *                  [--handler dev.edgeperimeter.authorizer.RestTokenAuthorizerHandler::handleRequest]
+ *                  [--handler dev.edgeperimeter.authorizer.RestTokenAuthorizerHandler]
  * </pre>
  *
  * <p>{@code --handler} (not in SAM) runs another handler of the same artifact, such as the TOKEN or

@@ -77,7 +77,7 @@ class SamBuildTargetsTest {
     try (URLClassLoader loader = new URLClassLoader(classPath.toArray(URL[]::new),
         ClassLoader.getPlatformClassLoader())) {
       String handler = String.valueOf(TEMPLATE.properties(logicalId).get("Handler"));
-      Class<?> handlerClass = Class.forName(handler.substring(0, handler.indexOf("::")), false, loader);
+      Class<?> handlerClass = Class.forName(handler.split("::", 2)[0], false, loader); // the class, or Class::method
       Class<?> stream = loader.loadClass("com.amazonaws.services.lambda.runtime.RequestStreamHandler");
       Class<?> request = loader.loadClass("com.amazonaws.services.lambda.runtime.RequestHandler");
       assertThat(stream.isAssignableFrom(handlerClass) || request.isAssignableFrom(handlerClass))

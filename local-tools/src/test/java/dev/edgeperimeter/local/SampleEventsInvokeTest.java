@@ -187,7 +187,8 @@ class SampleEventsInvokeTest {
         assertThat(template.type(m.function())).as(event.toString()).isEqualTo("AWS::Serverless::Function");
         String handler = m.handler().orElse(invoker.handler(m.function()));
         Path layout = FunctionArtifact.layout(PROJECT, m.function());
-        String classFile = handler.substring(0, handler.indexOf("::")).replace('.', '/') + ".class";
+        // Lambda's Handler: the class, or Class::method
+        String classFile = handler.split("::", 2)[0].replace('.', '/') + ".class";
         assertThat(layout.resolve(classFile)).as(event + ": handler " + handler).isRegularFile();
       }
     }

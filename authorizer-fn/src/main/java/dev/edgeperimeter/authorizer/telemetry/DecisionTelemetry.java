@@ -126,11 +126,12 @@ public final class DecisionTelemetry {
   /**
    * Loads what a restored instance's first decision needs beyond the decision path itself:
    * Powertools' logging manager, and Lambda's EMF environment resolved (and cached) as Powertools'
-   * flush resolves it.
+   * flush resolves it, with its console sink created (the sink and its logger are made on first
+   * use; nothing is printed here).
    */
   public static boolean primeLibraries() throws Exception {
     PowertoolsLogging.clearBuffer(); // loads the logging manager; no log buffer is configured
-    new EnvironmentProvider().resolveEnvironment().get(1, TimeUnit.SECONDS);
+    new EnvironmentProvider().resolveEnvironment().get(1, TimeUnit.SECONDS).getSink();
     return true;
   }
 

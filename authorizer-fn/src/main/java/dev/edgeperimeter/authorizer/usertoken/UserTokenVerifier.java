@@ -4,11 +4,17 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
@@ -137,15 +143,32 @@ public final class UserTokenVerifier {
   }
 
   /**
-   * Checks and converts the issuer's current keys for the verifying provider (SnapStart priming);
-   * whether at least one is usable. The JWKS is fetched when none is cached.
+   * Checks and converts the issuer's current keys for the verifying provider (SnapStart priming),
+   * then runs the whole verification once per usable key on a synthetic token naming it, whose
+   * signature (zeros) the provider computes and refuses: the key's selection, the provider's form
+   * of the key and its verify path are then ready for the first real token. Nothing is cached.
+   * Whether at least one key is usable; the JWKS is fetched when none is cached.
    */
   public boolean prepareKeys() {
+    List<JWK> ready;
     try {
-      return selector.prepare() > 0;
+      ready = selector.prepare();
     } catch (KeySourceException e) {
       return false;
     }
+    for (JWK key : ready) {
+      JWSAlgorithm alg = key.getAlgorithm() != null ? JWSAlgorithm.parse(key.getAlgorithm().getName())
+          : key instanceof ECKey ? JWSAlgorithm.ES256 : JWSAlgorithm.RS256;
+      int signatureBytes = key instanceof RSAKey rsa ? (rsa.size() + 7) / 8 : 64;
+      String token = new JWSHeader.Builder(alg).keyID(key.getKeyID()).build().toBase64URL() + "."
+          + Base64URL.encode("{\"iss\":\"snapstart-priming\"}") + "." + Base64URL.encode(new byte[signatureBytes]);
+      try {
+        verifyUncached(token);
+      } catch (Rejection refused) {
+        // a zero signature never verifies
+      }
+    }
+    return !ready.isEmpty();
   }
 
   /** Number of tokens currently cached. */

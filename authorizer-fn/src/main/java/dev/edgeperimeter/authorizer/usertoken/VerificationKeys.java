@@ -21,6 +21,7 @@ import java.security.Key;
 import java.security.KeyFactory;
 import java.security.Provider;
 import java.security.PublicKey;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -90,13 +91,13 @@ final class VerificationKeys implements JWSKeySelector<SecurityContext> {
 
   /**
    * Checks and converts every key of the issuer's current JWKS now (SnapStart priming), so the first
-   * token signed with any of them finds its JCA key ready; returns how many are usable.
+   * token signed with any of them finds its JCA key ready; returns the usable ones.
    */
-  int prepare() throws KeySourceException {
-    int ready = 0;
+  List<JWK> prepare() throws KeySourceException {
+    List<JWK> ready = new ArrayList<>();
     for (JWK jwk : keys.select(new JWKMatcher.Builder().build())) {
       if ((jwk instanceof RSAKey || jwk instanceof ECKey) && usable(jwk).acceptable()) {
-        ready++;
+        ready.add(jwk);
       }
     }
     return ready;

@@ -39,10 +39,12 @@ import org.crac.Resource;
  * <ul>
  *   <li>{@code keys}: the key set is read and decrypted through the SDK's DynamoDB and KMS clients
  *       (credentials chain, signing, HTTP client, retry strategy), then each of its kids is resolved
- *       as a request resolves it;</li>
- *   <li>{@code jwks}: the issuer's JWKS is fetched through Nimbus ({@code edge+jwt}) and each of its
- *       keys checked and converted for the verifying provider;</li>
- *   <li>{@code libraries}: Powertools' logging manager and Lambda's EMF environment;</li>
+ *       as a request resolves it and its MAC run once;</li>
+ *   <li>{@code jwks}: the issuer's JWKS is fetched through Nimbus ({@code edge+jwt}), each of its
+ *       keys checked and converted for the verifying provider, and the whole verification run once
+ *       per key on a synthetic token it refuses ({@link UserTokenVerifier#prepareKeys});</li>
+ *   <li>{@code libraries}: Powertools' logging manager, and Lambda's EMF environment with its console
+ *       sink;</li>
  *   <li>{@code pipeline}: the handlers' own code path, {@link AuthorizerPipeline#handle}, for the
  *       three event shapes, allowed and refused, in the configured mode and response format, on
  *       {@link SyntheticRequests} (a constant edge key and a user token signed offline), with a
@@ -93,7 +95,11 @@ public final class Priming extends PrimingSteps {
     authorizer.forgetCredentials();
   }
 
-  /** The key set loaded, then every kid resolved through the request path's cache. */
+  /**
+   * The key set loaded, then every kid resolved through the request path's cache, and each usable
+   * key's MAC computed once over an empty input (its {@code Mac} made on this thread, as the first
+   * assertion signed with it would need it; nothing is signed).
+   */
   private boolean primeKeys() {
     if (!authorizer.keys().refreshNow()) {
       return false;
@@ -103,7 +109,10 @@ public final class Priming extends PrimingSteps {
     for (int i = 0; i < ROUNDS; i++) {
       for (String kid : kids) {
         try {
-          authorizer.keys().resolve(kid, now);
+          EdgeKey key = authorizer.keys().resolve(kid, now).key();
+          if (i == 0) {
+            key.verify(new byte[0], new byte[0]);
+          }
         } catch (Rejection inactive) {
           // a pending or retired key: refused as a request would see it
         }
