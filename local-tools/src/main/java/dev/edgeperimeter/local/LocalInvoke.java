@@ -328,7 +328,7 @@ public final class LocalInvoke {
     System.err.println("""
         usage: local-invoke <FunctionLogicalId> -e <event.json> [-n <env-vars.json>]
                             [--parameter-overrides "Name=Value ..."] [-t template.yaml]
-                            [--region R] [--handler Class::method] [--snap-start] [--aws]
+                            [--region R] [--handler Class] [--snap-start] [--aws]
         Runs the function like `sam local invoke`, without Docker, through Lambda's own Java runtime
         client: response on stdout, logs on stderr. Exit code 0 on a response, 1 when the function
         raised (its error document is printed as Lambda returns it), 2 on a usage error.

@@ -25,6 +25,7 @@ import dev.edgeperimeter.shared.crypto.Base64Url;
 import dev.edgeperimeter.shared.json.JsonLimits;
 import dev.edgeperimeter.shared.json.StrictUtf8;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.Provider;
 import java.text.ParseException;
 import java.time.Clock;
@@ -145,9 +146,11 @@ public final class UserTokenVerifier {
   /**
    * Checks and converts the issuer's current keys for the verifying provider (SnapStart priming),
    * then runs the whole verification once per usable key on a synthetic token naming it, whose
-   * signature (zeros) the provider computes and refuses: the key's selection, the provider's form
-   * of the key and its verify path are then ready for the first real token. Nothing is cached.
-   * Whether at least one key is usable; the JWKS is fetched when none is cached.
+   * signature the provider computes and refuses: the key's selection, the provider's form of the
+   * key and its verify path are then ready for the first real token. Nothing is cached, and a key
+   * a token could not name (no kid, an algorithm the contract refuses) is left out, so that no
+   * unknown-kid refetch can happen. Whether at least one key is usable; the JWKS is fetched when
+   * none is cached.
    */
   public boolean prepareKeys() {
     List<JWK> ready;
@@ -157,18 +160,37 @@ public final class UserTokenVerifier {
       return false;
     }
     for (JWK key : ready) {
-      JWSAlgorithm alg = key.getAlgorithm() != null ? JWSAlgorithm.parse(key.getAlgorithm().getName())
-          : key instanceof ECKey ? JWSAlgorithm.ES256 : JWSAlgorithm.RS256;
-      int signatureBytes = key instanceof RSAKey rsa ? (rsa.size() + 7) / 8 : 64;
-      String token = new JWSHeader.Builder(alg).keyID(key.getKeyID()).build().toBase64URL() + "."
-          + Base64URL.encode("{\"iss\":\"snapstart-priming\"}") + "." + Base64URL.encode(new byte[signatureBytes]);
       try {
-        verifyUncached(token);
-      } catch (Rejection refused) {
-        // a zero signature never verifies
+        refuseSyntheticToken(key);
+      } catch (RuntimeException e) {
+        // priming only: the first real token takes this path instead
       }
     }
     return !ready.isEmpty();
+  }
+
+  /** One verification with {@code key}, on a signature that passes Nimbus's own checks and never verifies. */
+  private void refuseSyntheticToken(JWK key) {
+    JWSAlgorithm alg = key.getAlgorithm() != null ? JWSAlgorithm.parse(key.getAlgorithm().getName())
+        : key instanceof ECKey ? JWSAlgorithm.ES256 : JWSAlgorithm.RS256;
+    String kid = key.getKeyID();
+    if (kid == null || !VerificationKeys.ALGORITHMS.contains(alg) || !StandardCharsets.UTF_8.newEncoder().canEncode(kid)) {
+      return;
+    }
+    // RSA: the modulus' length; ECDSA P-256: r and s of 32 bytes each, both 1 (Nimbus refuses a
+    // blank ECDSA signature before the JCA sees it)
+    byte[] signature = new byte[key instanceof RSAKey rsa ? (rsa.size() + 7) / 8 : 64];
+    signature[signature.length - 1] = 1;
+    if (key instanceof ECKey) {
+      signature[31] = 1;
+    }
+    String token = new JWSHeader.Builder(alg).keyID(kid).build().toBase64URL() + "."
+        + Base64URL.encode("{\"iss\":\"snapstart-priming\"}") + "." + Base64URL.encode(signature);
+    try {
+      verifyUncached(token);
+    } catch (Rejection refused) {
+      // the synthetic signature never verifies
+    }
   }
 
   /** Number of tokens currently cached. */
