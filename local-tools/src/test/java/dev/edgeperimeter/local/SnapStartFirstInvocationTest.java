@@ -98,22 +98,29 @@ class SnapStartFirstInvocationTest {
 
   /**
    * The class-load lines of the thread that runs the first invocation, from its arrival on (lines
-   * look like {@code [2.165s][4242] java.lang.Object source: ...}: uptime, then thread id).
+   * look like {@code [2.165s][4242 ] java.lang.Object source: ...}: uptime, then the thread id,
+   * padded to the widest id written so far).
    */
   private static List<String> afterFirstInvocation(List<String> lines) {
     List<String> after = new ArrayList<>();
     String thread = null;
     for (String line : lines) {
       if (thread == null && line.contains(FIRST_INVOCATION)) {
-        int uptimeEnd = line.indexOf(']') + 1;
-        thread = line.substring(uptimeEnd, line.indexOf(']', uptimeEnd) + 1);
+        thread = threadId(line);
       }
-      if (thread != null && line.contains(thread + " ")) {
+      if (thread != null && thread.equals(threadId(line))) {
         after.add(line);
       }
     }
     assertThat(thread).as("the runtime client's invocation context class (" + FIRST_INVOCATION.strip()
         + ") in the class-load log; a runtime client that no longer loads it needs a new marker").isNotNull();
     return after;
+  }
+
+  /** The second bracketed field of a class-load line, without its padding. */
+  private static String threadId(String line) {
+    int open = line.indexOf('[', line.indexOf(']') + 1);
+    int close = open < 0 ? -1 : line.indexOf(']', open);
+    return close < 0 ? "" : line.substring(open + 1, close).strip();
   }
 }

@@ -169,17 +169,26 @@ public final class UserTokenVerifier {
     return !ready.isEmpty();
   }
 
-  /** One verification with {@code key}, on a signature that passes Nimbus's own checks and never verifies. */
-  private void refuseSyntheticToken(JWK key) {
+  /**
+   * One verification with {@code key}, on a signature that passes Nimbus's own checks and never
+   * verifies; whether it ran (a key a token could not name is skipped).
+   */
+  boolean refuseSyntheticToken(JWK key) {
     JWSAlgorithm alg = key.getAlgorithm() != null ? JWSAlgorithm.parse(key.getAlgorithm().getName())
         : key instanceof ECKey ? JWSAlgorithm.ES256 : JWSAlgorithm.RS256;
     String kid = key.getKeyID();
     if (kid == null || !VerificationKeys.ALGORITHMS.contains(alg) || !StandardCharsets.UTF_8.newEncoder().canEncode(kid)) {
-      return;
+      return false;
     }
-    // RSA: the modulus' length; ECDSA P-256: r and s of 32 bytes each, both 1 (Nimbus refuses a
-    // blank ECDSA signature before the JCA sees it)
-    byte[] signature = new byte[key instanceof RSAKey rsa ? (rsa.size() + 7) / 8 : 64];
+    // RSA: the modulus' length in bytes (not the JWK's encoded n, which may carry a leading zero);
+    // ECDSA P-256: r and s of 32 bytes each, both 1 (Nimbus refuses a blank ECDSA signature before
+    // the JCA sees it)
+    byte[] signature;
+    try {
+      signature = new byte[key instanceof RSAKey rsa ? (rsa.toRSAPublicKey().getModulus().bitLength() + 7) / 8 : 64];
+    } catch (JOSEException e) {
+      return false;
+    }
     signature[signature.length - 1] = 1;
     if (key instanceof ECKey) {
       signature[31] = 1;
@@ -191,6 +200,7 @@ public final class UserTokenVerifier {
     } catch (Rejection refused) {
       // the synthetic signature never verifies
     }
+    return true;
   }
 
   /** Number of tokens currently cached. */

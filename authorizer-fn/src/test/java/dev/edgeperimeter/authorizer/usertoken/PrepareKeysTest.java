@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
  * SnapStart priming of the issuer's keys ({@link UserTokenVerifier#prepareKeys}): every usable key
  * is converted and its whole verification run once on a synthetic token that is refused, with no
  * effect a request could see: the JWKS is fetched once and never again for an unknown kid, no
- * warning is raised, no token is cached, keys a token could not name are left alone, and the real
- * tokens verify afterwards as before.
+ * warning is raised, no token is cached, keys a token could not name (no kid, an algorithm the
+ * contract refuses, a kid UTF-8 cannot carry) are skipped, and the real tokens verify afterwards.
  */
 @DisplayName("SnapStart priming of the issuer's keys")
 class PrepareKeysTest {
@@ -91,6 +91,13 @@ class PrepareKeysTest {
     assertThat(fetches).as("JWKS fetches: the first, and no unknown-kid refetch").hasValue(1);
     assertThat(warnings).isEmpty();
     assertThat(verifier.cachedTokens()).as("tokens cached by priming").isZero();
+    for (JWK key : published) {
+      boolean nameable = Set.of("rsa-1", "ec-1", "rsa-ps", "rsa-enc", "quote\"and\\backslash").contains(
+          String.valueOf(key.getKeyID()));
+      assertThat(verifier.refuseSyntheticToken(key)).as("synthetic verification run for " + key.getKeyID())
+          .isEqualTo(nameable);
+    }
+    assertThat(fetches).as("still no refetch").hasValue(1);
 
     String rs256 = LocalIssuer.sign(JWSAlgorithm.RS256, "rsa-1", LocalIssuer.accessClaims("alice", NOW),
         new RSASSASigner(rsa));
@@ -127,7 +134,9 @@ class PrepareKeysTest {
     for (String[] keyAndAlg : new String[][] {{"rsa-1", "RS256", "256"}, {"ec-1", "ES256", "64"}}) {
       byte[] signature = new byte[Integer.parseInt(keyAndAlg[2])];
       signature[signature.length - 1] = 1;
-      signature[31] = 1;
+      if (keyAndAlg[1].equals("ES256")) {
+        signature[31] = 1; // r = s = 1
+      }
       String token = Base64Url.encode(("{\"alg\":\"" + keyAndAlg[1] + "\",\"kid\":\"" + keyAndAlg[0] + "\"}")
           .getBytes(StandardCharsets.UTF_8)) + "." + Base64Url.encode(claims.getBytes(StandardCharsets.UTF_8)) + "."
           + Base64Url.encode(signature);
