@@ -129,6 +129,20 @@ public final class IssuerKeys {
     return new IssuerKeys(origin, maxStaleness, warnings);
   }
 
+  /** A fixed key set (SnapStart priming's synthetic issuer, the benchmarks), with the same caching. */
+  public static IssuerKeys of(JWKSet keys, Duration maxStaleness, Consumer<String> warnings) {
+    return of(new JWKSetSource<>() {
+      @Override
+      public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator evaluator, long currentTime, SecurityContext context) {
+        return keys;
+      }
+
+      @Override
+      public void close() {
+      }
+    }, maxStaleness, warnings);
+  }
+
   /** The JWKs {@code matcher} selects. */
   List<JWK> select(JWKMatcher matcher) throws KeySourceException {
     return source.get(new JWKSelector(matcher), null);

@@ -1,9 +1,6 @@
 package dev.edgeperimeter.authorizer.wiring;
 
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
-import com.nimbusds.jose.jwk.source.JWKSetSource;
-import com.nimbusds.jose.proc.SecurityContext;
 import dev.edgeperimeter.authorizer.assertion.EdgeAssertionVerifier;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig.AuthMode;
@@ -96,8 +93,8 @@ public final class Priming extends PrimingSteps {
   }
 
   /**
-   * The key set loaded, then every kid resolved through the request path's cache, and each usable
-   * key's MAC computed once over an empty input (its {@code Mac} made on this thread, as the first
+   * The key set loaded, then every kid resolved through the request path's cache and each usable
+   * key's MAC computed over an empty input (its {@code Mac} made on this thread, as the first
    * assertion signed with it would need it; nothing is signed).
    */
   private boolean primeKeys() {
@@ -109,10 +106,7 @@ public final class Priming extends PrimingSteps {
     for (int i = 0; i < ROUNDS; i++) {
       for (String kid : kids) {
         try {
-          EdgeKey key = authorizer.keys().resolve(kid, now).key();
-          if (i == 0) {
-            key.verify(new byte[0], new byte[0]);
-          }
+          authorizer.keys().resolve(kid, now).key().verify(new byte[0], new byte[0]);
         } catch (Rejection inactive) {
           // a pending or retired key: refused as a request would see it
         }
@@ -188,16 +182,7 @@ public final class Priming extends PrimingSteps {
   private UserTokenVerifier userTokens(Duration cacheTtl) throws Exception {
     AuthorizerConfig config = authorizer.config();
     JWKSet synthetic = SyntheticRequests.jwks();
-    IssuerKeys keys = IssuerKeys.of(new JWKSetSource<>() {
-      @Override
-      public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator evaluator, long currentTime, SecurityContext context) {
-        return synthetic;
-      }
-
-      @Override
-      public void close() {
-      }
-    }, Duration.ZERO, message -> { });
+    IssuerKeys keys = IssuerKeys.of(synthetic, Duration.ZERO, message -> { });
     SignatureProviders.Choice provider = config.signatureProvider() == SignatureProvider.ACCP
         ? SignatureProviders.accpOrJdk() : SignatureProviders.jdk();
     return new UserTokenVerifier(SyntheticRequests.ISSUER, Set.of(SyntheticRequests.ISSUER),

@@ -12,11 +12,11 @@ import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import dev.edgeperimeter.authorizer.core.Reason;
 import dev.edgeperimeter.authorizer.core.Rejection;
+import dev.edgeperimeter.authorizer.support.JwksSources;
 import dev.edgeperimeter.authorizer.support.LocalIssuer;
 import dev.edgeperimeter.authorizer.support.Minter;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
 import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import dev.edgeperimeter.authorizer.usertoken.IssuerKeys;
@@ -41,21 +41,13 @@ class UserTokenFuzzTest {
   private static final String GENUINE = ISSUER.rs256(LocalIssuer.accessClaims("alice", Minter.NOW));
 
   private static UserTokenVerifier verifier(String jwks) {
-    JWKSetSource<SecurityContext> document = new JWKSetSource<>() {
-      @Override
-      public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator evaluator, long currentTime, SecurityContext context)
-          throws KeySourceException {
-        try {
-          return JWKSet.parse(jwks); // Nimbus's own parser, as URLBasedJWKSetSource uses it
-        } catch (java.text.ParseException e) {
-          throw new KeySourceException("not a JWKS: " + e.getMessage(), e);
-        }
+    JWKSetSource<SecurityContext> document = JwksSources.serving(() -> {
+      try {
+        return JWKSet.parse(jwks); // Nimbus's own parser, as URLBasedJWKSetSource uses it
+      } catch (java.text.ParseException e) {
+        throw new KeySourceException("not a JWKS: " + e.getMessage(), e);
       }
-
-      @Override
-      public void close() {
-      }
-    };
+    });
     return new UserTokenVerifier(LocalIssuer.ISSUER, Set.of(LocalIssuer.CLIENT_ID), TokenUse.ANY, List.of("sub"),
         Duration.ofSeconds(30), Duration.ZERO, IssuerKeys.of(document, Duration.ZERO, w -> { }), CLOCK, null);
   }

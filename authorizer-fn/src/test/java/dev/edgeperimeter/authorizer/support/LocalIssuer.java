@@ -15,9 +15,6 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jose.KeySourceException;
-import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
-import com.nimbusds.jose.jwk.source.JWKSetParseException;
 import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSetUnavailableException;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -88,25 +85,13 @@ public final class LocalIssuer {
 
   /** The JWKS as a Nimbus source: what the authorizer's {@link IssuerKeys} fetch over https in Lambda. */
   public JWKSetSource<SecurityContext> source() {
-    return new JWKSetSource<>() {
-      @Override
-      public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator evaluator, long currentTime, SecurityContext context)
-          throws KeySourceException {
-        if (down) {
-          fetches.incrementAndGet();
-          throw new JWKSetUnavailableException("connection refused (the IdP is down)", null);
-        }
-        try {
-          return JWKSet.parse(jwksJson());
-        } catch (java.text.ParseException e) {
-          throw new JWKSetParseException("JWKS is not parseable", e);
-        }
+    return JwksSources.serving(() -> {
+      if (down) {
+        fetches.incrementAndGet();
+        throw new JWKSetUnavailableException("connection refused (the IdP is down)", null);
       }
-
-      @Override
-      public void close() {
-      }
-    };
+      return JwksSources.parse(jwksJson(), "JWKS is not parseable");
+    });
   }
 
   /** The issuer's keys as the authorizer holds them (Nimbus caching), {@code MAX_STALENESS_SECONDS} 900. */

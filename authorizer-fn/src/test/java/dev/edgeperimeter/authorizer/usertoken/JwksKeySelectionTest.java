@@ -7,20 +7,18 @@ import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
-import com.nimbusds.jose.jwk.source.JWKSetParseException;
 import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Base64URL;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig.TokenUse;
 import dev.edgeperimeter.authorizer.core.Rejection;
+import dev.edgeperimeter.authorizer.support.JwksSources;
 import dev.edgeperimeter.authorizer.support.LocalIssuer;
 import dev.edgeperimeter.authorizer.support.Minter;
 import dev.edgeperimeter.shared.crypto.Base64Url;
@@ -60,21 +58,7 @@ class JwksKeySelectionTest {
   /** A JWKS of these raw entries, served from memory through Nimbus's parser. */
   private static JWKSetSource<SecurityContext> jwks(String... entries) {
     String json = "{\"keys\":[" + String.join(",", entries) + "]}";
-    return new JWKSetSource<>() {
-      @Override
-      public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator evaluator, long currentTime, SecurityContext context)
-          throws JWKSetParseException {
-        try {
-          return JWKSet.parse(json);
-        } catch (java.text.ParseException e) {
-          throw new JWKSetParseException("not a JWKS", e);
-        }
-      }
-
-      @Override
-      public void close() {
-      }
-    };
+    return JwksSources.serving(() -> JwksSources.parse(json, "not a JWKS"));
   }
 
   private static UserTokenVerifier verifier(String... entries) {

@@ -14,11 +14,11 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
 import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig.TokenUse;
 import dev.edgeperimeter.authorizer.core.Rejection;
+import dev.edgeperimeter.authorizer.support.JwksSources;
 import dev.edgeperimeter.authorizer.support.LocalIssuer;
 import dev.edgeperimeter.authorizer.support.Minter;
 import dev.edgeperimeter.shared.crypto.Base64Url;
@@ -55,17 +55,10 @@ class PrepareKeysTest {
 
   /** A JWKS served from memory that counts its fetches. */
   private static JWKSetSource<SecurityContext> jwks(AtomicInteger fetches, List<JWK> keys) {
-    return new JWKSetSource<>() {
-      @Override
-      public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator evaluator, long currentTime, SecurityContext context) {
-        fetches.incrementAndGet();
-        return new JWKSet(keys);
-      }
-
-      @Override
-      public void close() {
-      }
-    };
+    return JwksSources.serving(() -> {
+      fetches.incrementAndGet();
+      return new JWKSet(keys);
+    });
   }
 
   @Test

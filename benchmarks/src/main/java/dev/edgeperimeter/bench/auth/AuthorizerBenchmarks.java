@@ -11,7 +11,6 @@ import dev.edgeperimeter.authorizer.core.Decision;
 import dev.edgeperimeter.authorizer.core.Rejection;
 import dev.edgeperimeter.authorizer.event.EventParser;
 import dev.edgeperimeter.authorizer.event.EventType;
-import dev.edgeperimeter.authorizer.event.ResponseWriter;
 import dev.edgeperimeter.authorizer.keys.EdgeKeyCache;
 import dev.edgeperimeter.authorizer.policy.RouteScopes;
 import dev.edgeperimeter.authorizer.core.AuthorizerConfig.HttpApiResponse;
@@ -21,9 +20,7 @@ import dev.edgeperimeter.authorizer.usertoken.IssuerKeys;
 import dev.edgeperimeter.authorizer.usertoken.SignatureProviders;
 import dev.edgeperimeter.authorizer.usertoken.UserTokenVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
 import com.nimbusds.jose.jwk.source.JWKSetSource;
-import com.nimbusds.jose.proc.SecurityContext;
 import java.io.ByteArrayInputStream;
 import java.io.PrintStream;
 import java.security.Provider;
@@ -239,16 +236,7 @@ public class AuthorizerBenchmarks {
       } catch (java.text.ParseException e) {
         throw new IllegalStateException(e);
       }
-      IssuerKeys jwks = IssuerKeys.of(new JWKSetSource<>() {
-        @Override
-        public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator evaluator, long currentTime, SecurityContext context) {
-          return set;
-        }
-
-        @Override
-        public void close() {
-        }
-      }, Duration.ofHours(1), warning -> { });
+      IssuerKeys jwks = IssuerKeys.of(set, Duration.ofHours(1), warning -> { });
       Provider provider = which == SignatureProvider.ACCP ? accp.provider() : null;
       return new UserTokenVerifier(f.issuer(), Set.of(f.audience()), TokenUse.ANY, List.of(), Duration.ofSeconds(30),
           cacheTtl, jwks, clock, provider);
